@@ -1,0 +1,1 @@
+"""The question bank: YAML files -> typed, validated objects. No database, no torch."""

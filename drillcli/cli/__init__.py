@@ -1,0 +1,1 @@
+"""The Typer layer: parse, call one function, render. Nothing here does the work."""

@@ -1,0 +1,87 @@
+"""Reading single keys and lines: raw keys on a terminal, plain characters from a pipe (tests, scripts)."""
+
+from __future__ import annotations
+
+import os
+import select
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+ENTER = "\n"
+SPACE = " "
+ESC = "\x1b"
+
+
+class KeyReader:
+    """`key()` waits for one key; `line()` reads a typed answer up to Enter.
+
+    On a terminal, keys arrive without Enter (cbreak mode, Ctrl-C still interrupts). From a pipe each
+    character is a key. End of input behaves like `q`, so a script can never hang a session.
+    """
+
+    def __init__(self, stream=None) -> None:  # type: ignore[no-untyped-def]
+        self.stream = stream or sys.stdin
+        self.tty = self.stream.isatty()
+        self._fd = self.stream.fileno() if self.tty else None
+
+    def key(self, timeout: float | None = None) -> str | None:
+        """One key ('\\n' for Enter, ' ' for space), 'q' at end of input, None if `timeout` passed."""
+        with self._cbreak():
+            if timeout is not None and not self._ready(timeout):
+                return None
+            ch = self._read_char()
+        if ch == "":
+            return "q"
+        if ch == "\r":
+            return ENTER
+        if ch == ESC:
+            self._drain_escape()
+        return ch
+
+    def line(self, prompt: str = "") -> str | None:
+        """A typed line without its newline; None at end of input."""
+        if prompt:
+            sys.stdout.write(prompt)
+            sys.stdout.flush()
+        chars: list[str] = []
+        while True:
+            ch = self.stream.read(1) if not self.tty else os.read(self._fd, 1).decode(errors="replace")
+            if ch == "":
+                return "".join(chars) if chars else None
+            if ch in ("\n", "\r"):
+                return "".join(chars)
+            chars.append(ch)
+
+    def _read_char(self) -> str:
+        if self.tty:
+            assert self._fd is not None
+            return os.read(self._fd, 1).decode(errors="replace")
+        return self.stream.read(1)
+
+    def _ready(self, timeout: float) -> bool:
+        try:
+            ready, _, _ = select.select([self.stream], [], [], timeout)
+        except (OSError, ValueError):
+            return True
+        return bool(ready)
+
+    def _drain_escape(self) -> None:
+        while self.tty and self._ready(0.01):
+            self._read_char()
+
+    @contextmanager
+    def _cbreak(self) -> Iterator[None]:
+        if not self.tty:
+            yield
+            return
+        import termios
+        import tty
+
+        assert self._fd is not None
+        saved = termios.tcgetattr(self._fd)
+        try:
+            tty.setcbreak(self._fd)
+            yield
+        finally:
+            termios.tcsetattr(self._fd, termios.TCSADRAIN, saved)

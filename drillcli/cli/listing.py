@@ -1,0 +1,125 @@
+"""`drill list [cards|challenges]`: what is in the bank, with each item's state."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from drillcli.bank.challenges import load_challenges
+from drillcli.bank.topics import TOPICS, topic_title
+from drillcli.cli.context import Env
+from drillcli.cli.render import console
+from drillcli.errors import UsageError
+from drillcli.study.states import card_label
+
+
+class What(str, Enum):
+    cards = "cards"
+    challenges = "challenges"
+
+
+@dataclass(frozen=True)
+class CardRow:
+    id: str
+    topic: str
+    type: str
+    most_asked: bool
+    state: str
+
+
+@dataclass(frozen=True)
+class ChallengeRow:
+    id: str
+    topic: str
+    difficulty: str
+    solved: bool
+    title: str
+    attempts: int
+
+
+def list_command(
+    ctx: typer.Context,
+    what: Annotated[What, typer.Argument(help="cards or challenges.")] = What.cards,
+    topic: Annotated[Optional[str], typer.Option(help="Only this topic.")] = None,  # noqa: UP045
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON list on stdout.")] = False,
+) -> None:
+    """What is in the bank, with each item's state."""
+    if topic is not None and topic not in TOPICS:
+        raise UsageError(f"unknown topic {topic!r} (topics: {', '.join(TOPICS)})")
+    env = Env.of(ctx)
+    if what is What.cards:
+        rows = card_rows(env, topic)
+        _print_json([asdict(r) for r in rows]) if as_json else _render_cards(rows)
+    else:
+        crow = challenge_rows(env, topic)
+        if as_json:
+            _print_json([{k: v for k, v in asdict(r).items() if k in ("id", "topic", "difficulty", "solved")}
+                         for r in crow])
+        else:
+            _render_challenges(crow)
+
+
+def card_rows(env: Env, topic: str | None) -> list[CardRow]:
+    now = datetime.now(timezone.utc)
+    states = env.store.card_states()
+    return [CardRow(c.id, c.topic, c.type, c.most_asked, card_label(states.get(c.id), now))
+            for c in env.deck.values() if topic is None or c.topic == topic]
+
+
+def challenge_rows(env: Env, topic: str | None) -> list[ChallengeRow]:
+    attempts = env.store.attempts()
+    solved = {a.challenge_id for a in attempts if a.verdict == "accepted"}
+    tries = Counter(a.challenge_id for a in attempts)
+    return [ChallengeRow(ch.id, ch.meta.topic, ch.meta.difficulty, ch.id in solved, ch.meta.title, tries[ch.id])
+            for ch in load_challenges(env.bank_dirs) if topic is None or ch.meta.topic == topic]
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+STATE_STYLE = {"new": "dim", "learning": "yellow", "relearning": "yellow", "review": "green",
+               "due": "bold magenta", "leech": "bold red"}
+
+
+def _render_cards(rows: list[CardRow]) -> None:
+    con = console()
+    table = Table(title=f"{len(rows)} cards", title_justify="left")
+    for col in ("id", "topic", "type", "state"):
+        table.add_column(col)
+    for r in rows:
+        star = " ★" if r.most_asked else ""
+        table.add_row(r.id + star, r.topic, r.type, f"[{STATE_STYLE.get(r.state, '')}]{r.state}[/]")
+    con.print(table)
+    con.print(_topic_counts(rows))
+
+
+def _topic_counts(rows: list[CardRow]) -> Table:
+    table = Table(title="Per topic", title_justify="left")
+    for col in ("topic", "cards", "new", "due", "learning", "review", "leech"):
+        table.add_column(col, justify="right" if col != "topic" else "left")
+    by_topic: dict[str, Counter[str]] = {}
+    for r in rows:
+        by_topic.setdefault(r.topic, Counter())[r.state] += 1
+    for topic in [t for t in TOPICS if t in by_topic] + sorted(set(by_topic) - set(TOPICS)):
+        c = by_topic[topic]
+        table.add_row(topic_title(topic), str(sum(c.values())), str(c["new"]), str(c["due"]),
+                      str(c["learning"] + c["relearning"]), str(c["review"]), str(c["leech"]))
+    return table
+
+
+def _render_challenges(rows: list[ChallengeRow]) -> None:
+    table = Table(title=f"{len(rows)} challenges", title_justify="left")
+    for col in ("id", "topic", "difficulty", "title", "status"):
+        table.add_column(col)
+    for r in rows:
+        status = "[green]solved[/]" if r.solved else (f"{r.attempts} tries" if r.attempts else "[dim]new[/]")
+        table.add_row(r.id, r.topic, r.difficulty, r.title, status)
+    console().print(table)

@@ -1,0 +1,63 @@
+"""Shared rendering helpers: the console, errors, small formatters."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from rich.console import Console
+
+from drillcli.errors import DrillError
+
+MIN_WIDTH = 40
+
+
+@lru_cache(maxsize=1)
+def console() -> Console:
+    return Console(highlight=False)
+
+
+@lru_cache(maxsize=1)
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def print_error(exc: DrillError) -> None:
+    con = err_console()
+    con.print(f"[bold red]error:[/] {exc.message}", markup=True, soft_wrap=True)
+    for line in exc.details[1:] if len(exc.details) > 1 else []:
+        con.print(line, markup=False, soft_wrap=True)
+
+
+def require_width(con: Console) -> None:
+    if con.is_terminal and con.width < MIN_WIDTH:
+        raise DrillError(f"the terminal is {con.width} columns wide; drill needs at least {MIN_WIDTH}")
+
+
+def human_delta(delta: timedelta) -> str:
+    """'in 10 min', 'in 3 h', 'in 4 days', 'now'."""
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"in {round(seconds / 60)} min"
+    if seconds < 86400:
+        return f"in {round(seconds / 3600)} h"
+    days = seconds / 86400
+    if days < 60:
+        return f"in {round(days)} day{'s' if round(days) != 1 else ''}"
+    return f"in {days / 30:.0f} months"
+
+
+def short_interval(delta: timedelta) -> str:
+    return human_delta(delta).removeprefix("in ")
+
+
+def local_time(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()

@@ -1,0 +1,92 @@
+"""`drill report [--days N] [--json] [--html FILE]`: the progress report."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from drillcli.bank.challenges import load_challenges
+from drillcli.cli.context import Env
+from drillcli.cli.render import console
+from drillcli.errors import DrillError
+from drillcli.report.build import Report, build_report, review_rows
+from drillcli.study.scheduler import make_scheduler
+
+
+def report_command(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(min=1, help="The period the activity figures cover.")] = 30,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+    html: Annotated[Optional[Path], typer.Option(help="Also write the report as an HTML page.")] = None,  # noqa: UP045
+) -> None:
+    """The progress report: what is learned, what is weak, what is due, how the coding drills go."""
+    env = Env.of(ctx)
+    report = make_report(env, days)
+    if html is not None:
+        _write_html(report, html)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        render_report(report)
+        if html is not None:
+            console().print(f"[dim]HTML report written to {html}[/]")
+
+
+def make_report(env: Env, days: int) -> Report:
+    store = env.store
+    return build_report(
+        cards=list(env.deck.values()),
+        states=store.card_states(),
+        reviews=review_rows(store.review_rows()),
+        attempts=store.attempts(),
+        challenge_ids=[c.id for c in load_challenges(env.bank_dirs)],
+        now=datetime.now(timezone.utc),
+        days=days,
+        scheduler=make_scheduler(env.config.desired_retention),
+    )
+
+
+def _write_html(report: Report, path: Path) -> None:
+    from drillcli.report.html import render_html
+
+    try:
+        path.write_text(render_html(report), encoding="utf-8")
+    except OSError as exc:
+        raise DrillError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def render_report(r: Report) -> None:
+    con = console()
+    cards = r.cards
+    con.rule("[bold]Progress")
+    con.print(f"Reviews: [bold]{r.reviews_total}[/] ({r.reviews_in_period} in the last {r.days} days) · "
+              f"streak [bold]{r.streak_days}[/] day{'s' if r.streak_days != 1 else ''} · "
+              f"due today [bold]{r.due_today}[/]")
+    con.print(f"Cards: {cards['new']} new · {cards['learning']} learning · {cards['review']} review · "
+              f"{cards['relearning']} relearning" + (f" · [red]{r.leeches} leeches[/]" if r.leeches else ""))
+    con.print(_topic_table(r))
+    c = r.challenges
+    con.print(f"Coding: [bold]{c.solved}[/] of {c.available} challenges solved, {c.attempted} attempted, "
+              f"{c.attempts} attempts" + (f" ({c.timed_solved} solved against the clock)" if c.timed_solved else ""))
+    if r.weak:
+        con.print("Weakest cards: " + ", ".join(f"{w.id} ({w.lapses} lapses, {w.retrievability:.0%})"
+                                                for w in r.weak[:5]))
+    if r.forecast:
+        con.print("Next 7 days due: " + " ".join(str(d["due"]) for d in r.forecast))
+
+
+def _topic_table(r: Report) -> Table:
+    table = Table(title="Topics", title_justify="left")
+    for col in ("topic", "cards", "seen", "mastered", "due", "retention"):
+        table.add_column(col, justify="left" if col == "topic" else "right")
+    for t in r.topics:
+        retention = "–" if t.retention is None else f"{t.retention:.0%}"
+        style = "red" if t.retention is not None and t.retention < 0.8 else ""
+        table.add_row(t.title, str(t.cards), str(t.reviewed), str(t.mastered), str(t.due),
+                      f"[{style}]{retention}[/]" if style else retention)
+    return table

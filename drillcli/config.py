@@ -1,0 +1,79 @@
+"""User settings from `$DRILL_HOME/config.toml`; every key is optional.
+
+```toml
+banks = ["~/my-cards"]          # extra bank folders, merged with the bundled one
+desired_retention = 0.9         # FSRS target recall probability
+new_per_day = 10                # new cards introduced per day
+session_limit = 50              # cards per session at most
+```
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drillcli import paths
+from drillcli.errors import DrillError
+
+
+@dataclass(frozen=True)
+class Config:
+    banks: list[Path] = field(default_factory=list)
+    desired_retention: float = 0.9
+    new_per_day: int = 10
+    session_limit: int = 50
+    include_bundled: bool = True
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or paths.config_path()
+    if not path.is_file():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DrillError(f"{path}: {exc}") from None
+    return _from_dict(data, path)
+
+
+def _from_dict(data: dict[str, object], path: Path) -> Config:
+    known = {"banks", "desired_retention", "new_per_day", "session_limit", "include_bundled"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise DrillError(f"{path}: unknown setting(s): {', '.join(unknown)}")
+    banks = data.get("banks", [])
+    if not isinstance(banks, list) or not all(isinstance(b, str) for b in banks):
+        raise DrillError(f"{path}: banks must be a list of folder paths")
+    retention = data.get("desired_retention", 0.9)
+    if not isinstance(retention, (int, float)) or not 0.7 <= float(retention) <= 0.99:
+        raise DrillError(f"{path}: desired_retention must be a number between 0.7 and 0.99")
+    new_per_day = data.get("new_per_day", 10)
+    session_limit = data.get("session_limit", 50)
+    for name, value in (("new_per_day", new_per_day), ("session_limit", session_limit)):
+        if not isinstance(value, int) or value < 0:
+            raise DrillError(f"{path}: {name} must be a whole number ≥ 0")
+    return Config(
+        banks=[_resolve(b, path.parent) for b in banks],
+        desired_retention=float(retention),
+        new_per_day=int(new_per_day),  # type: ignore[arg-type]
+        session_limit=int(session_limit),  # type: ignore[arg-type]
+        include_bundled=bool(data.get("include_bundled", True)),
+    )
+
+
+def _resolve(folder: str, base: Path) -> Path:
+    p = Path(os.path.expandvars(folder)).expanduser()
+    return p if p.is_absolute() else (base / p)
+
+
+def bank_dirs(config: Config, extra: list[Path] | None = None) -> list[Path]:
+    """The bundled bank first, then the config's banks, then `--bank` folders."""
+    dirs = [paths.bundled_bank_dir()] if config.include_bundled else []
+    for d in [*config.banks, *(extra or [])]:
+        if not d.is_dir():
+            raise DrillError(f"bank folder not found: {d}")
+        dirs.append(d)
+    return dirs

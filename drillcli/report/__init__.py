@@ -1,0 +1,1 @@
+"""Aggregates history into plain data; renderers turn it into terminal, JSON and HTML."""

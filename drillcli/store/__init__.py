@@ -1,0 +1,1 @@
+"""SQLite: the connection, the named migrations and every SQL statement. Returns dataclasses."""

@@ -1,0 +1,114 @@
+"""Named, ordered schema migrations, each applied in its own transaction and recorded in `_migrations`.
+
+Never edit a migration that has shipped; add a new one. The order of MIGRATIONS is the order applied.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from drillcli.errors import DrillError
+from drillcli.store.tx import transaction
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    """Card scheduling state and the review log."""
+    db.execute(
+        """CREATE TABLE card_state (
+            card_id TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            step INTEGER,
+            stability REAL,
+            difficulty REAL,
+            due REAL NOT NULL,
+            last_review REAL,
+            reps INTEGER NOT NULL DEFAULT 0,
+            lapses INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE review (
+            id INTEGER PRIMARY KEY,
+            card_id TEXT NOT NULL,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+            reviewed_at REAL NOT NULL,
+            duration_ms INTEGER,
+            state_before TEXT,
+            state_after TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX review_card ON review (card_id, reviewed_at)")
+    db.execute("CREATE INDEX card_state_due ON card_state (due)")
+
+
+def m002_sessions_and_attempts(db: sqlite3.Connection) -> None:
+    """Study sessions (so undo stays within a session) and coding-challenge attempts."""
+    db.execute(
+        """CREATE TABLE session (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            ended_at REAL
+        )"""
+    )
+    db.execute("ALTER TABLE review ADD COLUMN session_id INTEGER REFERENCES session (id)")
+    db.execute("CREATE INDEX review_time ON review (reviewed_at)")
+    db.execute(
+        """CREATE TABLE attempt (
+            id INTEGER PRIMARY KEY,
+            challenge_id TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            finished_at REAL NOT NULL,
+            verdict TEXT NOT NULL,
+            passed INTEGER NOT NULL,
+            total INTEGER NOT NULL,
+            device TEXT NOT NULL,
+            elapsed_ms REAL NOT NULL,
+            runtime_ratio REAL,
+            timed INTEGER NOT NULL DEFAULT 0,
+            minutes REAL,
+            file TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX attempt_challenge ON attempt (challenge_id, finished_at)")
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("001_initial", m001_initial),
+    ("002_sessions_and_attempts", m002_sessions_and_attempts),
+]
+
+
+def applied(db: sqlite3.Connection) -> list[str]:
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    return [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def migrate(db: sqlite3.Connection, upto: str | None = None) -> list[str]:
+    """Apply what is missing (up to and including `upto`); return the names applied now."""
+    done = applied(db)
+    known = [name for name, _ in MIGRATIONS]
+    newer = [name for name in done if name not in known]
+    if newer:
+        raise DrillError(
+            f"this database was written by a newer drillcli (migration {newer[-1]}); "
+            "upgrade drillcli (pip install -U drillcli) or point DRILL_HOME elsewhere"
+        )
+    ran = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        with transaction(db):  # one transaction per migration
+            step(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                (name, datetime.now(timezone.utc).isoformat()),
+            )
+        ran.append(name)
+        if name == upto:
+            break
+    return ran

@@ -1,0 +1,77 @@
+"""Plain records the store returns. Times are timezone-aware UTC datetimes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+LEECH_LAPSES = 8
+
+
+def to_ts(moment: datetime) -> float:
+    return moment.timestamp()
+
+
+def from_ts(value: float) -> datetime:
+    return datetime.fromtimestamp(value, tz=timezone.utc)
+
+
+@dataclass(frozen=True)
+class CardState:
+    card_id: str
+    state: str  # learning, review, relearning
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int = 0
+    lapses: int = 0
+
+    @property
+    def is_leech(self) -> bool:
+        return self.lapses >= LEECH_LAPSES
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = asdict(self)
+        data["due"] = to_ts(self.due)
+        data["last_review"] = to_ts(self.last_review) if self.last_review else None
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> CardState:
+        data = json.loads(text)
+        data["due"] = from_ts(data["due"])
+        data["last_review"] = from_ts(data["last_review"]) if data["last_review"] is not None else None
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Review:
+    id: int
+    card_id: str
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int | None
+    state_before: CardState | None
+    state_after: CardState
+    session_id: int | None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    challenge_id: str
+    started_at: datetime
+    finished_at: datetime
+    verdict: str
+    passed: int
+    total: int
+    device: str
+    elapsed_ms: float
+    runtime_ratio: float | None = None
+    timed: bool = False
+    minutes: float | None = None
+    file: str | None = None
+    id: int | None = None

@@ -1,0 +1,1 @@
+"""Flashcard scheduling (FSRS) and the session state machine. Pure: `now` is always passed in."""

@@ -1,0 +1,63 @@
+"""Which cards a session shows, in what order. Pure: states and `now` come in, ids go out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from drillcli.bank.schema import CardBase
+from drillcli.bank.topics import TOPICS
+from drillcli.store.models import CardState
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    topic: str | None = None
+    most_asked: bool = False
+    limit: int = 50
+    new_limit: int = 10
+
+
+@dataclass(frozen=True)
+class Queue:
+    due: list[str]
+    new: list[str]
+
+    @property
+    def ids(self) -> list[str]:
+        return [*self.due, *self.new]
+
+
+def matches(card: CardBase, flt: QueueFilter) -> bool:
+    if flt.topic and card.topic != flt.topic:
+        return False
+    return card.most_asked or not flt.most_asked
+
+
+def build_queue(
+    cards: Sequence[CardBase], states: dict[str, CardState], now: datetime, flt: QueueFilter
+) -> Queue:
+    """Due cards first (most overdue first), then new cards up to the new-card budget.
+
+    New cards come most-asked first, then in topic order, then in bank order.
+    """
+    chosen = [c for c in cards if matches(c, flt)]
+    due = sorted((c for c in chosen if c.id in states and states[c.id].due <= now),
+                 key=lambda c: states[c.id].due)
+    due_ids = [c.id for c in due][: flt.limit]
+    room = max(0, min(flt.new_limit, flt.limit - len(due_ids)))
+    fresh = [c for c in chosen if c.id not in states]
+    topic_rank = {t: i for i, t in enumerate(TOPICS)}
+    fresh.sort(key=lambda c: (not c.most_asked, topic_rank.get(c.topic, len(topic_rank))))
+    return Queue(due=due_ids, new=[c.id for c in fresh[:room]])
+
+
+def start_of_day(now: datetime) -> datetime:
+    """Local midnight of `now`'s day, as an aware datetime (the daily new-card budget resets then)."""
+    local = now.astimezone()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def end_of_day(now: datetime) -> datetime:
+    return start_of_day(now) + timedelta(days=1)

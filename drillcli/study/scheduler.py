@@ -1,0 +1,62 @@
+"""FSRS-6 through the `fsrs` library: stored state + rating + now -> new state. No clock, no I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import fsrs
+
+from drillcli.store.models import CardState
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+
+_STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review",
+                fsrs.State.Relearning: "relearning"}
+_STATES = {name: state for state, name in _STATE_NAMES.items()}
+
+
+def make_scheduler(desired_retention: float = 0.9) -> fsrs.Scheduler:
+    """Fuzzing is off so that the same history always gives the same schedule."""
+    return fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+
+
+def review(
+    scheduler: fsrs.Scheduler, card_id: str, before: CardState | None, rating: int, now: datetime
+) -> CardState:
+    """The card's state after being rated `rating` at `now` (`before` None: a new card)."""
+    if rating not in RATING_NAMES:
+        raise ValueError(f"rating must be 1-4, got {rating}")
+    card = _to_fsrs(before) if before else fsrs.Card(due=now)
+    updated, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=now)
+    lapsed = before is not None and before.state == "review" and rating == AGAIN
+    return CardState(
+        card_id=card_id,
+        state=_STATE_NAMES[updated.state],
+        step=updated.step,
+        stability=updated.stability,
+        difficulty=updated.difficulty,
+        due=updated.due,
+        last_review=updated.last_review,
+        reps=(before.reps if before else 0) + 1,
+        lapses=(before.lapses if before else 0) + int(lapsed),
+    )
+
+
+def retrievability(scheduler: fsrs.Scheduler, state: CardState, now: datetime) -> float:
+    """Probability of recall now, 0..1."""
+    return float(scheduler.get_card_retrievability(_to_fsrs(state), now))
+
+
+def preview_intervals(
+    scheduler: fsrs.Scheduler, card_id: str, before: CardState | None, now: datetime
+) -> dict[int, datetime]:
+    """When the card would next be due for each rating (shown on the grade bar)."""
+    return {r: review(scheduler, card_id, before, r, now).due for r in RATING_NAMES}
+
+
+def _to_fsrs(state: CardState) -> fsrs.Card:
+    return fsrs.Card(
+        state=_STATES[state.state], step=state.step, stability=state.stability,
+        difficulty=state.difficulty, due=state.due, last_review=state.last_review,
+    )
