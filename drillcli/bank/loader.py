@@ -201,7 +201,21 @@ def _problem_from(file: str, entry: dict[str, Any], data: dict[str, Any], err: A
         key = "answer"
     where = ".".join(str(p) for p in loc)
     text = f"card {data['id']!r}: {where + ': ' if where else ''}{_friendly(message, err)}"
-    return Problem(file, line_of(entry, key) or line_of(entry), text)
+    return Problem(file, _deepest_line(entry, loc) or line_of(entry, key) or line_of(entry), text)
+
+
+def _deepest_line(entry: dict[str, Any], loc: list[Any]) -> int:
+    """The line of the innermost key of `loc` that the YAML still has (key_points.must -> must's line)."""
+    line, node = 0, entry
+    for part in loc:
+        if isinstance(node, dict) and str(part) in node:
+            line = line_of(node, str(part)) or line
+            node = node[str(part)]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            break
+    return line
 
 
 def _friendly(message: str, err: Any) -> str:

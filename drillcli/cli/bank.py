@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
 
 import typer
 
@@ -12,13 +11,6 @@ from drillcli.bank.loader import Problem, check_bank
 from drillcli.cli.context import Env
 from drillcli.cli.render import console
 from drillcli.errors import DrillError
-
-bank_app = typer.Typer(help="Check question banks.", no_args_is_help=True)
-
-PathArg = Annotated[
-    Optional[Path],  # noqa: UP045
-    typer.Argument(help="A bank folder (holding cards/ and challenges/). Default: every configured bank."),
-]
 
 
 def _folders(ctx: typer.Context, path: Path | None) -> list[Path]:
@@ -52,21 +44,13 @@ def _problem_from_message(message: str) -> Problem:
     return Problem(file, int(line) if line.isdigit() else 0, text.strip() or message)
 
 
-@bank_app.command("validate")
-def validate_command(ctx: typer.Context, path: PathArg = None) -> None:
+def validate_command(ctx: typer.Context, path: Path | None) -> None:
     """Check a bank folder: every problem as `file:line: message`; exit 1 if there is any."""
     cards, challenges, problems = validate_folders(_folders(ctx, path))
     _report(problems, f"{cards} cards, {challenges} challenges")
 
 
-@bank_app.command("lint")
-def lint_command(
-    ctx: typer.Context,
-    path: PathArg = None,
-    challenges: Annotated[bool, typer.Option("--challenges", help="Also grade each challenge's reference, "
-                                             "starter and mutants (slow: one process each).")] = False,
-    device: Annotated[str, typer.Option(help="Device for --challenges: cpu, cuda or auto.")] = "cpu",
-) -> None:
+def lint_command(ctx: typer.Context, path: Path | None, *, challenges: bool, device: str) -> None:
     """Validation plus the quality rules (topic sizes, near-duplicates, tags...)."""
     from drillcli.bank.challenges import load_challenges
     from drillcli.lint import lint_cards, lint_challenges

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Annotated, Optional
 
 import typer
 
@@ -27,13 +26,7 @@ def _check_topic(topic: str | None) -> str | None:
 
 
 def cards_command(
-    ctx: typer.Context,
-    topic: Annotated[Optional[str], typer.Option(help="Only this topic.")] = None,  # noqa: UP045
-    limit: Annotated[int, typer.Option(min=1, help="Cards in this session at most.")] = 50,
-    new: Annotated[
-        Optional[int], typer.Option(min=0, help="New cards to add (default: what is left of today's budget).")  # noqa: UP045
-    ] = None,
-    most_asked: Annotated[bool, typer.Option("--most-asked", help="Only the most-asked questions.")] = False,
+    ctx: typer.Context, *, topic: str | None, limit: int, new: int | None, most_asked: bool
 ) -> None:
     """A flashcard session: due cards first, then new ones."""
     env = Env.of(ctx)
@@ -60,12 +53,12 @@ def run_session(env: Env, *, topic: str | None, limit: int, new: int | None, mos
     deck = env.deck
     store = env.store
     now = datetime.now(timezone.utc)
-    states = store.card_states()
+    states = store.due_states(now)
     new_budget = new if new is not None else max(0, env.config.new_per_day - store.new_cards_since(start_of_day(now)))
     flt = QueueFilter(topic=topic, most_asked=most_asked, limit=limit, new_limit=new_budget)
-    queue = build_queue(list(deck.values()), states, now, flt)
+    queue = build_queue(list(deck.values()), states, now, flt, seen=store.seen_ids())
     if not queue.ids:
-        _nothing_due(env, states, flt, now)
+        _nothing_due(env, store.card_states(), flt, now)
         return SessionResult(0, 0, 0.0)
     session = Session(queue=queue.ids, states=states, scheduler=make_scheduler(env.config.desired_retention))
     session_id = store.start_session("cards", now)

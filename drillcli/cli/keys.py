@@ -81,7 +81,7 @@ class KeyReader:
         assert self._fd is not None
         saved = termios.tcgetattr(self._fd)
         try:
-            tty.setcbreak(self._fd)
+            tty.setcbreak(self._fd, termios.TCSANOW)  # TCSANOW: keys typed ahead are kept
             yield
         finally:
-            termios.tcsetattr(self._fd, termios.TCSADRAIN, saved)
+            termios.tcsetattr(self._fd, termios.TCSANOW, saved)

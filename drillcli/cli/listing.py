@@ -6,8 +6,6 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from enum import Enum
-from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
@@ -18,11 +16,6 @@ from drillcli.cli.context import Env
 from drillcli.cli.render import console
 from drillcli.errors import UsageError
 from drillcli.study.states import card_label
-
-
-class What(str, Enum):
-    cards = "cards"
-    challenges = "challenges"
 
 
 @dataclass(frozen=True)
@@ -44,17 +37,12 @@ class ChallengeRow:
     attempts: int
 
 
-def list_command(
-    ctx: typer.Context,
-    what: Annotated[What, typer.Argument(help="cards or challenges.")] = What.cards,
-    topic: Annotated[Optional[str], typer.Option(help="Only this topic.")] = None,  # noqa: UP045
-    as_json: Annotated[bool, typer.Option("--json", help="A JSON list on stdout.")] = False,
-) -> None:
+def list_command(ctx: typer.Context, *, what: str, topic: str | None, as_json: bool) -> None:
     """What is in the bank, with each item's state."""
     if topic is not None and topic not in TOPICS:
         raise UsageError(f"unknown topic {topic!r} (topics: {', '.join(TOPICS)})")
     env = Env.of(ctx)
-    if what is What.cards:
+    if what == "cards":
         rows = card_rows(env, topic)
         _print_json([asdict(r) for r in rows]) if as_json else _render_cards(rows)
     else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
@@ -18,12 +17,7 @@ from drillcli.report.build import Report, build_report, review_rows
 from drillcli.study.scheduler import make_scheduler
 
 
-def report_command(
-    ctx: typer.Context,
-    days: Annotated[int, typer.Option(min=1, help="The period the activity figures cover.")] = 30,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
-    html: Annotated[Optional[Path], typer.Option(help="Also write the report as an HTML page.")] = None,  # noqa: UP045
-) -> None:
+def report_command(ctx: typer.Context, *, days: int, as_json: bool, html: Path | None) -> None:
     """The progress report: what is learned, what is weak, what is due, how the coding drills go."""
     env = Env.of(ctx)
     report = make_report(env, days)

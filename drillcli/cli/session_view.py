@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import fsrs
+from rich.live import Live
 from rich.markdown import Markdown
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from drillcli.bank.schema import (
@@ -105,7 +107,9 @@ def _card_panel(view: CardView) -> Panel:
 
 def _self_graded_flow(view: CardView, keys: KeyReader, started: float) -> Action:
     con = console()
-    con.print(_hint("Space/Enter reveal", view.can_undo))
+    lead = "Answer out loud as in an interview, then Space/Enter to compare" if isinstance(
+        view.card, ExplainCard) else "Space/Enter reveal"
+    con.print(_hint(lead, view.can_undo))
     key = _wait(keys, {SPACE, ENTER, "u", "q"})
     if key == "q":
         return Quit()
@@ -136,21 +140,31 @@ def _checklist(card: ExplainCard, keys: KeyReader) -> set[str] | None:
     points += [(f"n{i}", "nice", p) for i, p in enumerate(card.key_points.nice)]
     points = points[: len(POINT_LABELS)]
     labels = {POINT_LABELS[i]: pid for i, (pid, _, _) in enumerate(points)}
-    for i, (_, kind, text) in enumerate(points):
-        style = "bold" if kind == "must" else "dim"
-        con.print(Text.assemble((f"  [{POINT_LABELS[i]}] ", "cyan"), (f"{kind:<4} ", style), text))
-    con.print("[dim]Tick the points you made: type their letters, then Enter.[/]")
     ticked: set[str] = set()
-    while True:
-        key = _wait(keys, {ENTER, SPACE, "q", *labels})
-        if key == "q":
-            return None
-        if key in (ENTER, SPACE):
-            return ticked
-        ticked ^= {labels[key]}
-        mark = " ".join(k for k, pid in labels.items() if pid in ticked) or "none"
-        must_done = sum(1 for pid in ticked if pid.startswith("m"))
-        con.print(f"[dim]ticked: {mark} ({must_done}/{len(card.key_points.must)} must)[/]")
+    con.print("[dim]Tick the points you made: type their letters, then Enter.[/]")
+    with Live(_checklist_grid(points, ticked), console=con, auto_refresh=False) as live:
+        while True:
+            key = _wait(keys, {ENTER, SPACE, "q", *labels})
+            if key == "q":
+                return None
+            if key in (ENTER, SPACE):
+                return ticked
+            ticked ^= {labels[key]}
+            live.update(_checklist_grid(points, ticked), refresh=True)
+
+
+def _checklist_grid(points: list[tuple[str, str, str]], ticked: set[str]) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for i, (pid, kind, text) in enumerate(points):
+        box = Text(f"  [{'x' if pid in ticked else ' '}] {POINT_LABELS[i]}", style="green" if pid in ticked else "cyan")
+        grid.add_row(box, Text(kind, style="bold" if kind == "must" else "dim"), text)
+    musts = sum(1 for pid in ticked if pid.startswith("m"))
+    total = sum(1 for _, kind, _ in points if kind == "must")
+    grid.add_row("", "", Text(f"{musts}/{total} must points made", style="dim"))
+    return grid
 
 
 # --- typed: numeric, mcq, short -------------------------------------------------------------------------

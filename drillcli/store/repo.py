@@ -47,6 +47,15 @@ class Store:
         rows = self.db.execute(f"SELECT {_STATE_COLUMNS} FROM card_state")
         return {row[0]: _state_from_row(row) for row in rows}
 
+    def seen_ids(self) -> set[str]:
+        """Ids of every card that has been reviewed at least once."""
+        return {row[0] for row in self.db.execute("SELECT card_id FROM card_state")}
+
+    def due_states(self, now: datetime) -> dict[str, CardState]:
+        """States of the cards due at `now`, most overdue first."""
+        rows = self.db.execute(f"SELECT {_STATE_COLUMNS} FROM card_state WHERE due <= ? ORDER BY due", (to_ts(now),))
+        return {row[0]: _state_from_row(row) for row in rows}
+
     def card_state(self, card_id: str) -> CardState | None:
         row = self.db.execute(f"SELECT {_STATE_COLUMNS} FROM card_state WHERE card_id = ?",
                               (card_id,)).fetchone()

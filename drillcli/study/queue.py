@@ -36,18 +36,24 @@ def matches(card: CardBase, flt: QueueFilter) -> bool:
 
 
 def build_queue(
-    cards: Sequence[CardBase], states: dict[str, CardState], now: datetime, flt: QueueFilter
+    cards: Sequence[CardBase],
+    states: dict[str, CardState],
+    now: datetime,
+    flt: QueueFilter,
+    seen: set[str] | None = None,
 ) -> Queue:
     """Due cards first (most overdue first), then new cards up to the new-card budget.
 
-    New cards come most-asked first, then in topic order, then in bank order.
+    New cards come most-asked first, then in topic order, then in bank order. `states` needs only the due
+    cards when `seen` (every card ever reviewed) is given.
     """
+    seen = set(states) if seen is None else seen
     chosen = [c for c in cards if matches(c, flt)]
     due = sorted((c for c in chosen if c.id in states and states[c.id].due <= now),
                  key=lambda c: states[c.id].due)
     due_ids = [c.id for c in due][: flt.limit]
     room = max(0, min(flt.new_limit, flt.limit - len(due_ids)))
-    fresh = [c for c in chosen if c.id not in states]
+    fresh = [c for c in chosen if c.id not in seen]
     topic_rank = {t: i for i, t in enumerate(TOPICS)}
     fresh.sort(key=lambda c: (not c.most_asked, topic_rank.get(c.topic, len(topic_rank))))
     return Queue(due=due_ids, new=[c.id for c in fresh[:room]])
