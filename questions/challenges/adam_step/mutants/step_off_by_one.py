@@ -1,0 +1,9 @@
+# expected verdict: wrong_answer (treats step as counting from 0)
+def adam_step(param, grad, m, v, step, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    b1, b2 = betas
+    t = step + 1  # treats step as counting from 0
+    m = b1 * m + (1 - b1) * grad
+    v = b2 * v + (1 - b2) * grad**2
+    m_hat = m / (1 - b1**t)
+    v_hat = v / (1 - b2**t)
+    return param - lr * m_hat / (v_hat.sqrt() + eps), m, v

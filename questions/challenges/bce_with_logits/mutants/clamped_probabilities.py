@@ -1,0 +1,7 @@
+# expected verdict: wrong_answer (clamping to [1e-7, 1 - 1e-7] is finite but wrong at ±100)
+import torch
+
+
+def bce_with_logits(logits, targets):
+    p = torch.sigmoid(logits).clamp(1e-7, 1 - 1e-7)
+    return -(targets * torch.log(p) + (1 - targets) * torch.log(1 - p)).mean()

@@ -1,0 +1,6 @@
+# expected verdict: wrong_answer (log(1 + exp(-x)) overflows for x = -100)
+import torch
+
+
+def bce_with_logits(logits, targets):
+    return ((1 - targets) * logits + torch.log(1 + torch.exp(-logits))).mean()

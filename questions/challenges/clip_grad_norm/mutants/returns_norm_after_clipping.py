@@ -1,0 +1,12 @@
+# expected verdict: wrong_answer (returns the norm after clipping)
+import torch
+
+
+def clip_grad_norm(grads, max_norm):
+    if not grads:
+        return torch.tensor(0.0)
+    total = torch.sqrt(sum((g**2).sum() for g in grads))
+    if total > max_norm:
+        for g in grads:
+            g.mul_(max_norm / total)
+    return torch.sqrt(sum((g**2).sum() for g in grads))

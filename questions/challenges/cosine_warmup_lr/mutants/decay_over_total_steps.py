@@ -1,0 +1,9 @@
+# expected verdict: wrong_answer (cosine progress measured from step 0, not from the end of warmup)
+import math
+
+
+def cosine_warmup_lr(step, total_steps, warmup_steps, base_lr, min_lr=0.0):
+    if step < warmup_steps:
+        return base_lr * step / warmup_steps
+    t = min(1.0, step / total_steps)  # forgets that the decay starts after warmup
+    return min_lr + 0.5 * (base_lr - min_lr) * (1.0 + math.cos(math.pi * t))

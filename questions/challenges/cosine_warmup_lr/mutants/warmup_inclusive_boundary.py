@@ -1,0 +1,9 @@
+# expected verdict: wrong_answer (warmup runs through step == warmup_steps with a shifted slope)
+import math
+
+
+def cosine_warmup_lr(step, total_steps, warmup_steps, base_lr, min_lr=0.0):
+    if step <= warmup_steps and warmup_steps > 0:
+        return base_lr * step / (warmup_steps + 1)
+    t = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
+    return min_lr + 0.5 * (base_lr - min_lr) * (1.0 + math.cos(math.pi * t))

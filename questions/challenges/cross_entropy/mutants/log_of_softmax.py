@@ -1,0 +1,7 @@
+# expected verdict: wrong_answer (log of softmax: log(0) for tiny probabilities)
+import torch
+
+
+def cross_entropy(logits, targets):
+    p = torch.softmax(logits, dim=1)
+    return -p[torch.arange(logits.shape[0]), targets].log().mean()

@@ -1,0 +1,8 @@
+# expected verdict: wrong_answer (subtracts the max from the caller's logits in place)
+import torch
+
+
+def cross_entropy(logits, targets):
+    logits -= logits.max(dim=1, keepdim=True).values
+    lse = logits.exp().sum(dim=1).log()
+    return (lse - logits[torch.arange(logits.shape[0]), targets]).mean()

@@ -1,0 +1,7 @@
+# expected verdict: wrong_answer (sums over the batch instead of averaging)
+import torch
+
+
+def cross_entropy(logits, targets):
+    lse = torch.logsumexp(logits, dim=1)
+    return (lse - logits[torch.arange(logits.shape[0]), targets]).sum()

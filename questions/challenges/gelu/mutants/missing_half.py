@@ -1,0 +1,8 @@
+# expected verdict: wrong_answer (drops the factor 1/2)
+import math
+
+import torch
+
+
+def gelu(x):
+    return x * (1.0 + torch.erf(x / math.sqrt(2.0)))

@@ -1,0 +1,6 @@
+# expected verdict: forbidden (calls F.gelu)
+import torch.nn.functional as F
+
+
+def gelu(x):
+    return F.gelu(x)

@@ -1,0 +1,6 @@
+# expected verdict: wrong_answer (erf(x/2) instead of erf(x/√2))
+import torch
+
+
+def gelu(x):
+    return 0.5 * x * (1.0 + torch.erf(x / 2.0))

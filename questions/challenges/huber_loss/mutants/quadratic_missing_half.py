@@ -1,0 +1,7 @@
+# expected verdict: wrong_answer (d² instead of ½d²)
+import torch
+
+
+def huber_loss(pred, target, delta=1.0):
+    d = (pred - target).abs()
+    return torch.where(d <= delta, d**2, delta * (d - 0.5 * delta)).mean()

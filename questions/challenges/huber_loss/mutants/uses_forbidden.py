@@ -1,0 +1,6 @@
+# expected verdict: forbidden (calls F.smooth_l1_loss)
+import torch.nn.functional as F
+
+
+def huber_loss(pred, target, delta=1.0):
+    return delta * F.smooth_l1_loss(pred, target, beta=delta)

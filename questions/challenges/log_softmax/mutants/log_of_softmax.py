@@ -1,0 +1,7 @@
+# expected verdict: wrong_answer (log of a stable softmax: -inf where probabilities underflow)
+import torch
+
+
+def log_softmax(x, dim=-1):
+    e = (x - x.amax(dim=dim, keepdim=True)).exp()
+    return (e / e.sum(dim=dim, keepdim=True)).log()

@@ -1,0 +1,8 @@
+# expected verdict: runtime_error (reduces without keepdim, so the max broadcasts along the wrong axis)
+import torch
+
+
+def log_softmax(x, dim=-1):
+    m = x.amax(dim=dim)
+    s = (x - m).exp().sum(dim=dim).log()
+    return x - m - s

@@ -1,0 +1,6 @@
+# expected verdict: forbidden (calls Tensor.logsumexp)
+import torch
+
+
+def log_softmax(x, dim=-1):
+    return x - x.logsumexp(dim=dim, keepdim=True)

@@ -1,0 +1,14 @@
+# expected verdict: wrong_answer (detaches the hidden layer, so fc1 gets no gradient)
+import torch
+from torch import nn
+
+
+class MLP(nn.Module):
+    def __init__(self, in_features, hidden, out_features):
+        super().__init__()
+        self.fc1 = nn.Linear(in_features, hidden)
+        self.fc2 = nn.Linear(hidden, out_features)
+
+    def forward(self, x):
+        h = torch.relu(self.fc1(x)).detach()  # cuts fc1 out of training
+        return self.fc2(h)

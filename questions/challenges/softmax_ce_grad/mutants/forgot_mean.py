@@ -1,0 +1,8 @@
+# expected verdict: wrong_answer (missing the 1/N of the mean)
+import torch
+
+
+def softmax_ce_grad(logits, targets):
+    grad = torch.softmax(logits, dim=1)
+    grad[torch.arange(logits.shape[0]), targets] -= 1
+    return grad

@@ -1,0 +1,10 @@
+# expected verdict: wrong_answer (bias gradients averaged instead of summed)
+import torch
+
+
+def two_layer_backward(x, w1, b1, w2, b2, grad_out):
+    z = x @ w1.T + b1
+    h = torch.relu(z)
+    gh = grad_out @ w2
+    gz = gh * (z > 0).to(gh.dtype)
+    return gz @ w1, gz.T @ x, gz.mean(0), grad_out.T @ h, grad_out.mean(0)

@@ -1,0 +1,9 @@
+# expected verdict: wrong_answer (gw2 from the pre-activation z instead of relu(z))
+import torch
+
+
+def two_layer_backward(x, w1, b1, w2, b2, grad_out):
+    z = x @ w1.T + b1
+    gh = grad_out @ w2
+    gz = gh * (z > 0).to(gh.dtype)
+    return gz @ w1, gz.T @ x, gz.sum(0), grad_out.T @ z, grad_out.sum(0)
