@@ -54,7 +54,7 @@ def step_latencies(home: Path, bank: Path, steps: int = 200) -> list[float]:
     from rich.console import Console
 
     from drillcli.bank.loader import load_bank
-    from drillcli.cli.session_view import _card_panel, CardView
+    from drillcli.cli.session_view import CardView, _card_panel
     from drillcli.store.repo import Store
     from drillcli.study.queue import QueueFilter, build_queue
     from drillcli.study.scheduler import GOOD, make_scheduler

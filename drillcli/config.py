@@ -11,9 +11,10 @@ session_limit = 50              # cards per session at most
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomllib
 
 from drillcli import paths
 from drillcli.errors import DrillError
@@ -50,18 +51,20 @@ def _from_dict(data: dict[str, object], path: Path) -> Config:
     retention = data.get("desired_retention", 0.9)
     if not isinstance(retention, (int, float)) or not 0.7 <= float(retention) <= 0.99:
         raise DrillError(f"{path}: desired_retention must be a number between 0.7 and 0.99")
-    new_per_day = data.get("new_per_day", 10)
-    session_limit = data.get("session_limit", 50)
-    for name, value in (("new_per_day", new_per_day), ("session_limit", session_limit)):
-        if not isinstance(value, int) or value < 0:
-            raise DrillError(f"{path}: {name} must be a whole number ≥ 0")
     return Config(
         banks=[_resolve(b, path.parent) for b in banks],
         desired_retention=float(retention),
-        new_per_day=int(new_per_day),  # type: ignore[arg-type]
-        session_limit=int(session_limit),  # type: ignore[arg-type]
+        new_per_day=_count(data, "new_per_day", 10, path),
+        session_limit=_count(data, "session_limit", 50, path),
         include_bundled=bool(data.get("include_bundled", True)),
     )
+
+
+def _count(data: dict[str, object], name: str, default: int, path: Path) -> int:
+    value = data.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise DrillError(f"{path}: {name} must be a whole number ≥ 0")
+    return value
 
 
 def _resolve(folder: str, base: Path) -> Path:

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from drillcli import __version__
-from drillcli.bank.schema import CARD_TYPES, FORMAT_VERSION, Card, CardBase
+from drillcli.bank.schema import CARD_TYPES, FORMAT_VERSION, Card, CardBase, NumericCard
 from drillcli.bank.topics import TOPICS
 from drillcli.bank.yamlload import YamlSyntaxError, line_of, load_yaml, strip_lines
 from drillcli.errors import DrillError
@@ -230,10 +230,10 @@ def _friendly(message: str, err: Any) -> str:
 
 def _semantic_checks(file: str, entry: dict[str, Any], card: CardBase) -> list[Problem]:
     problems = []
-    if card.type == "numeric":  # type: ignore[attr-defined]
-        if card.tolerance is None:  # type: ignore[attr-defined]
+    if isinstance(card, NumericCard):
+        if card.tolerance is None:
             problems.append(Problem(file, line_of(entry), f"card {card.id!r}: numeric card has no tolerance"))
-        if not card.check:  # type: ignore[attr-defined]
+        if not card.check:
             problems.append(Problem(file, line_of(entry),
                                     f"card {card.id!r}: numeric card has no check expression"))
     return problems

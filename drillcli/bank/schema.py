@@ -31,6 +31,7 @@ class KeyPoints(_Strict):
 
 class CardBase(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+    type: str
     topic: str
     prompt: Annotated[str, Field(min_length=1)]
     tags: list[str] | None = None

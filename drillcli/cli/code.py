@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -91,14 +92,36 @@ def run_timed(env: Env, challenge: Challenge, *, minutes: float | None, device: 
     path, resumed = workspace_file(challenge, fresh)
     drill = Drill(challenge, path, minutes or challenge.meta.minutes)
     drill.last_digest = _digest(path)
-    pool = GraderPool(device).start()
+    pool = GraderPool(device)
+    pool.expect(challenge)
+    pool.start()
+    warm = _Warmup(pool, challenge)
     try:
         _intro(drill, resumed, pool)
-        _countdown(env, drill, pool)
+        _countdown(env, drill, pool, warm)
     finally:
         pool.close()
     _outro(drill)
     return drill
+
+
+class _Warmup:
+    """Loads torch and the hidden tests and waits for a warm worker, in the background, so the first
+    save is graded as fast as the later ones."""
+
+    def __init__(self, pool: GraderPool, challenge: Challenge) -> None:
+        self.done = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(pool, challenge), daemon=True)
+        self._thread.start()
+
+    def _run(self, pool: GraderPool, challenge: Challenge) -> None:
+        try:
+            pool.prepare(challenge)
+        finally:
+            self.done.set()
+
+    def wait(self) -> None:
+        self._thread.join()
 
 
 def _intro(drill: Drill, resumed: bool, pool: GraderPool) -> None:
@@ -120,13 +143,13 @@ def _editor() -> str:
     return os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vim"
 
 
-def _countdown(env: Env, drill: Drill, pool: GraderPool) -> None:
+def _countdown(env: Env, drill: Drill, pool: GraderPool, warm: _Warmup) -> None:
     keys = KeyReader()
     con = console()
-    with Live(_status(drill, pool), console=con, refresh_per_second=4, transient=True) as live:
+    with Live(_status(drill, warm), console=con, refresh_per_second=4, transient=True) as live:
         while drill.remaining_s > 0:
             key = keys.key(timeout=POLL_S)
-            live.update(_status(drill, pool))
+            live.update(_status(drill, warm))
             if key == "q":
                 return
             if key == "h":
@@ -135,21 +158,21 @@ def _countdown(env: Env, drill: Drill, pool: GraderPool) -> None:
                 live.console.print(Markdown(drill.challenge.meta.prompt))
             changed = _saved_since_last(drill)
             if key in (ENTER, "g") or changed:
-                report = _grade(env, drill, pool, live)
+                report = _grade(env, drill, pool, live, warm)
                 if report.accepted:
                     return
         live.console.print("[bold yellow]Time is up.[/]")
     if _saved_since_last(drill) or drill.last_report is None:
-        _grade(env, drill, pool, None)
+        _grade(env, drill, pool, None, warm)
 
 
-def _status(drill: Drill, pool: GraderPool) -> Text:
+def _status(drill: Drill, warm: _Warmup) -> Text:
     left = max(0, int(drill.remaining_s))
     minutes, seconds = divmod(left, 60)
     style = "bold red" if left < 60 else "bold"
     last = drill.last_report
     verdict = f"last: {last.verdict} {last.passed}/{last.total}" if last else "not graded yet"
-    ready = "grader ready" if pool.ready else "grader warming up"
+    ready = "grader ready" if warm.done.is_set() else "grader warming up"
     return Text.assemble(("⏱ ", ""), (f"{minutes:02d}:{seconds:02d}", style), f"  ·  {verdict}  ·  {ready}")
 
 
@@ -173,9 +196,10 @@ def _saved_since_last(drill: Drill) -> bool:
     return _digest(drill.path) != drill.last_digest
 
 
-def _grade(env: Env, drill: Drill, pool: GraderPool, live: Live | None) -> GradeReport:
-    from drillcli.cli.grade_view import render_grade
+def _grade(env: Env, drill: Drill, pool: GraderPool, live: Live | None, warm: _Warmup) -> GradeReport:
+    from drillcli.cli.check import render_report
 
+    warm.wait()
     time.sleep(0.05)  # let an editor finish writing the file
     drill.last_digest = _digest(drill.path)
     snapshot = _snapshot(drill)
@@ -184,7 +208,7 @@ def _grade(env: Env, drill: Drill, pool: GraderPool, live: Live | None) -> Grade
     if report.accepted and drill.solved_after_s is None:
         drill.solved_after_s = time.monotonic() - drill.started
     _record(env, drill, report, snapshot)
-    render_grade(report, console=live.console if live else console())
+    render_report(report, console=live.console if live else console())
     return report
 
 

@@ -46,7 +46,7 @@ class KeyReader:
             sys.stdout.flush()
         chars: list[str] = []
         while True:
-            ch = self.stream.read(1) if not self.tty else os.read(self._fd, 1).decode(errors="replace")
+            ch = self._read_char()
             if ch == "":
                 return "".join(chars) if chars else None
             if ch in ("\n", "\r"):

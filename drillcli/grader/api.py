@@ -181,8 +181,7 @@ def _report_mismatch(a: torch.Tensor, e: torch.Tensor, *, what: str, atol: float
     if not bad.any():
         return
     flat = int(diff.reshape(-1).argmax())
-    index = list(torch.unravel_index(torch.tensor(flat), diff.shape)) if diff.dim() else []
-    index = [int(i) for i in index]
+    index = [int(i) for i in torch.unravel_index(torch.tensor(flat), diff.shape)] if diff.dim() else []
     pos = tuple(index)
     max_abs = diff[pos].item() if index else diff.item()
     rel = (diff / e.abs().clamp_min(1e-12)).reshape(-1).max().item()

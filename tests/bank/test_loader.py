@@ -100,8 +100,9 @@ def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
 
 
 def test_duplicate_across_banks_names_both_files(tmp_path: Path) -> None:
-    one = write_bank(tmp_path / "one", "a.yaml", "format: 1\ntopic: cnn\ncards:\n  - {id: x, type: recall, prompt: p, answer: a}\n")
-    two = write_bank(tmp_path / "two", "b.yaml", "format: 1\ntopic: cnn\ncards:\n  - {id: x, type: recall, prompt: p, answer: a}\n")
+    text = "format: 1\ntopic: cnn\ncards:\n  - {id: x, type: recall, prompt: p, answer: a}\n"
+    one = write_bank(tmp_path / "one", "a.yaml", text)
+    two = write_bank(tmp_path / "two", "b.yaml", text)
     with pytest.raises(BankError) as info:
         load_bank([tmp_path / "one", tmp_path / "two"], use_cache=False)
     assert str(one) in info.value.message and str(two) in info.value.message

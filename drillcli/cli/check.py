@@ -1,0 +1,80 @@
+"""`drill check FILE --challenge ID`: grade a file against the hidden tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from drillcli.grader.report import GradeReport
+
+VERDICT_STYLE = {
+    "accepted": "bold green",
+    "wrong_answer": "bold red",
+    "forbidden": "bold magenta",
+    "syntax_error": "bold yellow",
+    "missing_entry_point": "bold yellow",
+    "internal_error": "bold white on red",
+}
+STATUS_STYLE = {"passed": "green", "failed": "red", "error": "red", "skipped": "dim"}
+
+
+def check_command(ctx: typer.Context, *, file: Path, challenge: str, device: str, as_json: bool) -> None:
+    """Grade FILE against the hidden tests of a challenge (no timer, no prompt)."""
+    report = run_check(file, challenge, device, list(ctx.obj or []))
+    if as_json:
+        typer.echo(json.dumps(report.to_json()))
+    else:
+        render_report(report)
+    raise typer.Exit(code=0 if report.accepted else 1)
+
+
+def run_check(file: Path, challenge_id: str, device: str, extra_banks: list[Path]) -> GradeReport:
+    """Find the challenge and grade the file. Raises `UsageError` (exit 2) for misuse."""
+    from drillcli.bank.challenges import find_challenge
+    from drillcli.config import bank_dirs, load_config
+    from drillcli.errors import UsageError
+    from drillcli.grader import grade_file
+
+    challenge = find_challenge(bank_dirs(load_config(), extra_banks), challenge_id)
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file" if not file.exists() else f"{file}: not a file")
+    return grade_file(file, challenge, device)
+
+
+def verdict_line(report: GradeReport) -> str:
+    """`accepted  13/13 tests  cpu  412 ms  (1.1× the reference's time)` as rich markup."""
+    style = VERDICT_STYLE.get(report.verdict, "bold red")
+    parts = [f"[{style}]{report.verdict}[/]", f"{report.passed}/{report.total} tests",
+             report.device, f"{report.elapsed_ms:.0f} ms"]
+    if report.runtime_ratio is not None:
+        parts.append(f"({report.runtime_ratio:.1f}× the reference's time)")
+    return "  ".join(parts)
+
+
+def render_report(report: GradeReport, console: Console | None = None) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from drillcli.cli.render import console as default_console
+
+    console = console or default_console()
+    console.print(f"[bold]{escape(report.challenge)}[/]: " + verdict_line(report))
+    if report.message and report.verdict != "accepted":
+        console.print(escape(report.message))
+    table = Table(show_header=True, header_style="bold", expand=False)
+    table.add_column("test")
+    table.add_column("status")
+    table.add_column("message", overflow="fold")
+    for test in report.tests:
+        style = STATUS_STYLE.get(test.status, "")
+        table.add_row(escape(test.name), f"[{style}]{test.status}[/]", escape(test.message))
+    console.print(table)
+    if report.output_excerpt:
+        console.print("[dim]your program printed:[/]")
+        console.print(escape(report.output_excerpt), markup=False, highlight=False)

@@ -1,0 +1,2 @@
+def count_parameters(model, trainable_only=True):
+    return sum(p.numel() for p in model.parameters() if not trainable_only or not p.requires_grad)

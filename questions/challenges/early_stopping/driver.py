@@ -1,0 +1,21 @@
+"""Runs in the submission's process: feeds losses to EarlyStopping instances, returns the booleans."""
+
+
+def _as_bool(value):
+    return bool(value) if isinstance(value, (bool, int)) or hasattr(value, "__bool__") else value
+
+
+def run(entry, losses, patience, min_delta=None):
+    stopper = entry(patience) if min_delta is None else entry(patience, min_delta=min_delta)
+    return [_as_bool(stopper.step(loss)) for loss in losses]
+
+
+def interleaved(entry, losses_a, losses_b, patience):
+    """Two instances stepped in turn: they must not share state."""
+    a = entry(patience)
+    b = entry(patience)
+    out_a, out_b = [], []
+    for la, lb in zip(losses_a, losses_b):
+        out_a.append(_as_bool(a.step(la)))
+        out_b.append(_as_bool(b.step(lb)))
+    return [out_a, out_b]

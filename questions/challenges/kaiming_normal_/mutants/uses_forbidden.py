@@ -1,0 +1,5 @@
+from torch import nn
+
+
+def kaiming_normal_(tensor):
+    return nn.init.kaiming_normal_(tensor, nonlinearity="relu")

@@ -1,0 +1,7 @@
+# expected verdict: forbidden (calls the library's softmax)
+import torch
+import torch.nn.functional as F
+
+
+def softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    return F.softmax(x, dim=dim)

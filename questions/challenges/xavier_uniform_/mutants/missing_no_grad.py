@@ -1,0 +1,7 @@
+import math
+
+
+def xavier_uniform_(tensor, gain=1.0):
+    receptive = tensor[0][0].numel()
+    bound = gain * math.sqrt(6.0 / (tensor.shape[0] * receptive + tensor.shape[1] * receptive))
+    return tensor.uniform_(-bound, bound)

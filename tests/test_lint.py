@@ -1,0 +1,257 @@
+"""Each lint rule fires on a bad card and stays quiet on a good one; the bundled bank passes all."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from drillcli import lint
+from drillcli.bank.challenges import load_challenge
+from drillcli.bank.loader import Problem, check_bank
+from drillcli.bank.schema import (
+    CardBase,
+    ClozeCard,
+    ExplainCard,
+    KeyPoints,
+    McqCard,
+    NumericCard,
+    RecallCard,
+    ShortCard,
+)
+from drillcli.bank.topics import MIN_CARDS_PER_TOPIC, TOPICS
+from drillcli.grader.report import GradeReport
+from drillcli.lint import lint_cards, near_duplicates
+from drillcli.paths import bundled_bank_dir
+
+LINT_BANK = Path(__file__).resolve().parent / "fixtures" / "lintbank"
+
+_COMMON: dict[str, Any] = {"topic": "basics", "tags": ["core"], "difficulty": 2,
+                           "source_file": "cards/basics.yaml"}
+_LINE = iter(range(1, 100_000))
+
+
+def _base(card_id: str, prompt: str, overrides: dict[str, Any]) -> dict[str, Any]:
+    return {**_COMMON, "id": card_id, "prompt": prompt, "source_line": next(_LINE), **overrides}
+
+
+def explain(card_id: str = "e", prompt: str = "Explain dropout.", **kw: Any) -> ExplainCard:
+    return ExplainCard(type="explain", answer="Randomly zeroes activations.",
+                       key_points=KeyPoints(must=["zeroes units"]), **_base(card_id, prompt, kw))
+
+
+def recall(card_id: str = "r", prompt: str = "What does ReLU return?", **kw: Any) -> RecallCard:
+    return RecallCard(**{"type": "recall", "answer": "max(0, x)", **_base(card_id, prompt, kw)})
+
+
+def numeric(card_id: str = "n", prompt: str = "Parameters of `nn.Linear(3, 4)`?",
+            **kw: Any) -> NumericCard:
+    fields = {"type": "numeric", "answer": 16, "tolerance": 0,
+              "check": "sum(p.numel() for p in nn.Linear(3, 4).parameters())"}
+    return NumericCard(**{**fields, **_base(card_id, prompt, kw)})
+
+
+def mcq(card_id: str = "m", prompt: str = "Which activation saturates?", **kw: Any) -> McqCard:
+    fields = {"type": "mcq", "choices": ["sigmoid", "ReLU"], "answer": "sigmoid",
+              "explanation": "Sigmoid flattens at both ends."}
+    return McqCard(**{**fields, **_base(card_id, prompt, kw)})
+
+
+def messages(cards: Sequence[CardBase], **kw: Any) -> list[str]:
+    return [p.message for p in lint_cards(cards, **kw)]
+
+
+def only(cards: Sequence[CardBase], needle: str) -> list[Problem]:
+    """The problems whose message mentions `needle` (tiny lists always fail the topic size)."""
+    return [p for p in lint_cards(cards) if needle in p.message]
+
+
+def distinct_recalls(topic: str) -> list[CardBase]:
+    """A full topic of cards that differ in their numbers, so none is a near-duplicate."""
+    return [recall(f"{topic}-{n}", f"Question {n}?", topic=topic)
+            for n in (next(_LINE) for _ in range(MIN_CARDS_PER_TOPIC))]
+
+
+def test_good_cards_raise_nothing_but_topic_size() -> None:
+    short = ShortCard(type="short", answer="Adam", **_base("s", "Name an adaptive optimizer.", {}))
+    cloze = ClozeCard(type="cloze", text="Sigmoid peaks at {{0.25}} slope.",
+                      **_base("c", "Fill in.", {}))
+    cards = [explain(), recall(), numeric(), mcq(), short, cloze]
+    assert [m for m in messages(cards) if "topic" not in m] == []
+
+
+def test_small_topic_is_reported_and_a_full_one_is_not() -> None:
+    full = distinct_recalls("basics")
+    assert messages(full) == []
+    wanted = f"(at least {MIN_CARDS_PER_TOPIC} wanted)"
+    assert messages(full[:-1]) == [f"topic 'basics' has {MIN_CARDS_PER_TOPIC - 1} cards {wanted}"]
+
+
+def test_require_all_topics_reports_absent_topics() -> None:
+    problems = lint_cards(distinct_recalls("basics"), require_all_topics=True)
+    absent = {t for t in TOPICS if t != "basics"}
+    assert {p.message.split("'")[1] for p in problems} == absent
+    assert all(p.file == lint.BANK_LABEL for p in problems)
+    everywhere = [card for topic in TOPICS for card in distinct_recalls(topic)]
+    assert lint_cards(everywhere, require_all_topics=True) == []
+
+
+def test_explain_without_must_points() -> None:
+    good = explain()
+    bad = good.model_copy(update={"id": "bad", "key_points": KeyPoints.model_construct(must=[])})
+    assert [p.message for p in only([good, bad], "must")] == [
+        "card 'bad': explain card has no must points"
+    ]
+
+
+@pytest.mark.parametrize("answer", [" ".join(["word"] * 81), "x" * 601])
+def test_long_recall_answer(answer: str) -> None:
+    assert only([recall(answer=answer)], "short paragraph")
+    assert not only([recall(answer=" ".join(["word"] * 80))], "short paragraph")
+
+
+def test_near_duplicate_prompts_name_both_cards() -> None:
+    first = explain("a", "Explain how dropout regularises a network.")
+    second = explain("b", "Explain how Dropout regularizes a network!", source_file="cards/x.yaml")
+    (problem,) = only([first, second], "nearly repeats")
+    assert (problem.file, problem.line) == ("cards/x.yaml", second.source_line)
+    assert f"card 'a' (cards/basics.yaml:{first.source_line})" in problem.message
+
+
+def test_distinct_prompts_are_not_duplicates() -> None:
+    cards = [explain("a", "Explain batch normalization."),
+             explain("b", "Explain layer normalization."),
+             recall("c", "What is the derivative of the sigmoid?"),
+             recall("d", "What is the derivative of tanh?")]
+    assert only(cards, "nearly repeats") == []
+
+
+def test_prompts_differing_only_in_numbers_are_not_duplicates() -> None:
+    cards = [numeric("a", "Parameters of `nn.Conv2d(64, 128, 3)`?"),
+             numeric("b", "Parameters of `nn.Conv2d(64, 128, 5)`?")]
+    assert only(cards, "nearly repeats") == []
+
+
+def test_cloze_cards_compare_their_text() -> None:
+    def cloze(card_id: str, text: str) -> ClozeCard:
+        return ClozeCard(type="cloze", text=text, **_base(card_id, "Fill in the blanks.", {}))
+
+    same = [cloze("a", "ReLU is {{max(0, x)}}."), cloze("b", "ReLU is {{max(0,x)}}.")]
+    different = [cloze("a", "ReLU is {{max(0, x)}}."), cloze("b", "Tanh ranges over {{(-1, 1)}}.")]
+    assert only(same, "nearly repeats")
+    assert not only(different, "nearly repeats")
+
+
+def test_candidate_index_finds_what_comparing_every_pair_finds() -> None:
+    rng = random.Random(0)
+    vocab = ["why", "does", "the", "gradient", "vanish", "explode", "in", "deep", "rnn", "lstm",
+             "adam", "sgd", "weight", "decay"]
+    cards = [recall(f"q{i}", " ".join(rng.choices(vocab, k=rng.randint(3, 8))))
+             for i in range(150)]
+    texts = [lint._text(c) for c in cards]
+    brute = sorted(lint._duplicate_problem(a.card, b.card)
+                   for i, b in enumerate(texts) for a in texts[:i] if lint._similar(a, b))
+    assert brute, "the random prompts should contain some near-duplicates"
+    assert sorted(near_duplicates(cards)) == brute
+
+
+def test_mcq_answer_not_among_choices() -> None:
+    good = mcq()
+    bad = McqCard.model_construct(**{**good.model_dump(), "id": "bad", "answer": "tanh"})
+    assert [p.message for p in only([good, bad], "choices")] == [
+        "card 'bad': mcq answer 'tanh' is not one of its choices"
+    ]
+
+
+def test_numeric_without_tolerance_or_check() -> None:
+    cards = [numeric(), numeric("t", "Other question?", tolerance=None),
+             numeric("c", "Third question?", check=None)]
+    assert [p.message for p in only(cards, "numeric card")] == [
+        "card 't': numeric card has no tolerance",
+        "card 'c': numeric card has no check expression",
+    ]
+
+
+def test_missing_tags_or_difficulty() -> None:
+    cards = [recall(), recall("t", "Untagged?", tags=None), recall("e", "Empty tags?", tags=[]),
+             recall("d", "No difficulty?", difficulty=None)]
+    assert [p.message for p in only(cards, "has no")] == [
+        "card 't': has no tags", "card 'e': has no tags", "card 'd': has no difficulty",
+    ]
+
+
+def test_most_asked_must_be_explain() -> None:
+    cards = [explain(most_asked=True), recall(most_asked=True)]
+    assert [p.message for p in only(cards, "most_asked")] == [
+        "card 'r': most_asked is for explain cards, not recall cards"
+    ]
+
+
+def test_related_ids_must_exist() -> None:
+    cards = [explain(related=["r", "gone"]), recall()]
+    assert [p.message for p in only(cards, "related")] == [
+        "card 'e': related card 'gone' does not exist"
+    ]
+
+
+def test_problems_point_at_the_card() -> None:
+    card = recall(tags=None, source_file="cards/rnn.yaml", source_line=41)
+    assert [str(p) for p in only([card], "tags")] == ["cards/rnn.yaml:41: card 'r': has no tags"]
+
+
+def test_bundled_bank_passes_lint() -> None:
+    cards, problems = check_bank([bundled_bank_dir()])
+    assert not problems, "\n".join(map(str, problems))
+    lint_problems = lint_cards(cards, require_all_topics=True)
+    assert not lint_problems, "\n".join(map(str, lint_problems))
+
+
+def test_lint_challenges_reports_a_missing_starter_and_an_accepted_mutant() -> None:
+    """Two gradings: the reference (accepted, quiet) and a "mutant" that is in fact correct."""
+    challenge = load_challenge(LINT_BANK / "challenges" / "add_one")
+    seen: list[str] = []
+    problems = lint.lint_challenges([challenge], device="cpu", on_progress=seen.append)
+    assert seen == ["add_one: reference", "add_one: mutant also_right.py"]
+    assert [(p.file, p.line, p.message) for p in problems] == [
+        (str(challenge.folder / "challenge.yaml"), 1, "challenge 'add_one': starter missing"),
+        (str(challenge.folder / "mutants" / "also_right.py"), 1,
+         "challenge 'add_one': mutant also_right.py is accepted (accepted, 1/1 tests); "
+         "it must fail the hidden tests"),
+    ]
+
+
+def test_a_grader_that_raises_is_reported_and_lint_goes_on() -> None:
+    challenge = load_challenge(LINT_BANK / "challenges" / "add_one")
+
+    def broken(path: Path, _: object) -> GradeReport:
+        raise RuntimeError(f"lost {path.name}")
+
+    problems = lint._lint_challenge(challenge, broken, lambda _: None)
+    assert [p.message for p in problems] == [
+        "challenge 'add_one': reference could not be graded (RuntimeError: lost reference.py)",
+        "challenge 'add_one': starter missing",
+        "challenge 'add_one': mutant also_right.py could not be graded "
+        "(RuntimeError: lost also_right.py)",
+    ]
+
+
+def _report(verdict: str, passed: int = 0, message: str = "") -> GradeReport:
+    return GradeReport("c", verdict, passed, 3, "cpu", 1.0, message=message)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "must_pass", "expected"),
+    [
+        ("accepted", True, ""),
+        ("wrong_answer", True, "is not accepted (wrong_answer, 0/3 tests): boom"),
+        ("wrong_answer", False, ""),
+        ("runtime_error", False, ""),
+        ("accepted", False, "is accepted (accepted, 0/3 tests); it must fail the hidden tests"),
+        ("internal_error", False, "could not be graded (internal_error, 0/3 tests): boom"),
+    ],
+)
+def test_judge_each_role(verdict: str, must_pass: bool, expected: str) -> None:
+    assert lint._judge(_report(verdict, message="boom"), must_pass) == expected
