@@ -201,6 +201,7 @@ class _ForbiddenMode(TorchFunctionMode):
     def __init__(self, functions: dict[Any, str]) -> None:
         super().__init__()
         self.functions = functions
+        self.op_names = _op_names(functions)
 
     def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         if GUARD.armed:
@@ -208,9 +209,34 @@ class _ForbiddenMode(TorchFunctionMode):
                 name = self.functions.get(func)
             except TypeError:
                 name = None
+            if name is None and _aten_name(func) in self.op_names:
+                name = f"torch.ops.aten.{_aten_name(func)}"
             if name is not None:
                 GUARD.violation(name)
         return func(*args, **(kwargs or {}))
+
+
+def _op_names(functions: dict[Any, str]) -> frozenset[str]:
+    """Base names of the forbidden ops, to catch the same op called as `torch.ops.aten.<name>`."""
+    names = set()
+    for shown in functions.values():
+        if "autograd" in shown or shown.startswith("torch.func"):
+            continue
+        base = shown.rsplit(".", 1)[-1]
+        names.add(base)
+        names.add(base.removeprefix("special_").removeprefix("linalg_"))
+    return frozenset(names)
+
+
+def _aten_name(func: Any) -> str | None:
+    """`_softmax` for `torch.ops.aten._softmax` or `torch.ops.aten._softmax.default`; None otherwise."""
+    qualified = getattr(func, "_qualified_op_name", None)
+    if qualified is None:
+        schema = getattr(func, "_schema", None)
+        qualified = getattr(schema, "name", None)
+    if not isinstance(qualified, str) or not qualified.startswith("aten::"):
+        return None
+    return qualified.split("::", 1)[1]
 
 
 def install(entries: Iterable[str]) -> Resolved:

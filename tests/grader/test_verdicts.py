@@ -12,6 +12,7 @@ CASES = [
     # (submission, challenge, verdict)
     ("good.py", "fx_softmax", "accepted"),
     ("good_logsumexp.py", "fx_softmax", "accepted"),
+    ("good_aten_allowed.py", "fx_softmax", "accepted"),
     ("prints_a_little.py", "fx_softmax", "accepted"),
     ("wrong_shape.py", "fx_softmax", "wrong_answer"),
     ("nan.py", "fx_softmax", "wrong_answer"),
@@ -48,6 +49,7 @@ CASES = [
     ("forbidden_softmin.py", "fx_softmax", "forbidden"),
     ("forbidden_at_import.py", "fx_softmax", "forbidden"),
     ("forbidden_then_loop.py", "fx_softmax", "forbidden"),
+    ("forbidden_aten_op.py", "fx_softmax", "forbidden"),
     ("counter_good.py", "fx_counter", "accepted"),
     ("counter_not_class.py", "fx_counter", "missing_entry_point"),
     ("counter_uses_linear.py", "fx_counter", "forbidden"),
