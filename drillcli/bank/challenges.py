@@ -7,8 +7,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from drillcli.bank.lines import line_of, strip_lines
 from drillcli.bank.schema import ChallengeMeta
-from drillcli.bank.yamlload import line_of, load_yaml, strip_lines
+from drillcli.bank.yamlload import load_yaml
 from drillcli.errors import DrillError, UsageError
 
 

@@ -1,28 +1,30 @@
 """Load bank folders into validated cards, collecting every problem with its file and line.
 
-Parsing YAML is the slow part (about 1 s for 5,000 cards), so each file's validated cards are cached as
-JSON under `$DRILL_HOME/cache`, keyed by the file's path, size and modification time.
+Parsing YAML is the slow part (about 1 s for 5,000 cards), so validated cards are cached in SQLite under
+`$DRILL_HOME/cache` (see cache.py) and a `Bank` builds a card object only when it is asked for one.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from drillcli import __version__
+from drillcli.bank.cache import CardCache, CardRef, ref_of, stamp_of
+from drillcli.bank.lines import line_of
 from drillcli.bank.schema import CARD_TYPES, FORMAT_VERSION, Card, CardBase, NumericCard
 from drillcli.bank.topics import TOPICS
-from drillcli.bank.yamlload import YamlSyntaxError, line_of, load_yaml, strip_lines
 from drillcli.errors import DrillError
 
-_CARD = TypeAdapter(Card)
-_CARDS = TypeAdapter(list[Card])
+
+@cache
+def _card_adapter() -> TypeAdapter[Any]:
+    return TypeAdapter(Card)
 
 
 @dataclass(frozen=True, order=True)
@@ -37,14 +39,37 @@ class Problem:
 
 @dataclass
 class Bank:
+    """The merged cards of some bank folders. `refs` lists every card cheaply, in bank order; the card
+    objects are built on demand (`get`, `cards`)."""
+
     dirs: list[Path]
-    cards: list[CardBase] = field(default_factory=list)
+    refs: list[CardRef] = field(default_factory=list)
+    _built: dict[str, CardBase] = field(default_factory=dict, repr=False)
+    _cache: CardCache | None = field(default=None, repr=False)
+    _files: list[Path] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def of(cls, dirs: list[Path], cards: list[CardBase]) -> Bank:
+        return cls(dirs=dirs, refs=[ref_of(c) for c in cards], _built={c.id: c for c in cards})
+
+    def get(self, ids: Iterable[str]) -> dict[str, CardBase]:
+        """The cards with these ids (unknown ids are left out)."""
+        ids = list(ids)
+        wanted = [i for i in ids if i not in self._built]
+        if wanted and self._cache is not None:
+            self._built.update(self._cache.cards(self._files, wanted))
+        return {i: self._built[i] for i in ids if i in self._built}
+
+    @property
+    def cards(self) -> list[CardBase]:
+        built = self.get(r.id for r in self.refs)
+        return [built[r.id] for r in self.refs if r.id in built]
 
     def by_id(self) -> dict[str, CardBase]:
         return {c.id: c for c in self.cards}
 
     def topics(self) -> list[str]:
-        present = {c.topic for c in self.cards}
+        present = {r.topic for r in self.refs}
         return [t for t in TOPICS if t in present] + sorted(present - set(TOPICS))
 
 
@@ -65,7 +90,7 @@ def card_files(bank_dir: Path) -> list[Path]:
     return sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")])
 
 
-def check_bank(dirs: list[Path], *, use_cache: bool = False) -> tuple[list[CardBase], list[Problem]]:
+def check_bank(dirs: list[Path]) -> tuple[list[CardBase], list[Problem]]:
     """Every card that validated, and every problem found (duplicates across files included)."""
     cards: list[CardBase] = []
     problems: list[Problem] = []
@@ -74,7 +99,7 @@ def check_bank(dirs: list[Path], *, use_cache: bool = False) -> tuple[list[CardB
             problems.append(Problem(str(bank_dir), 0, "bank folder not found"))
             continue
         for path in card_files(bank_dir):
-            file_cards, file_problems = _load_file(path, use_cache=use_cache)
+            file_cards, file_problems = parse_card_file(path)
             cards.extend(file_cards)
             problems.extend(file_problems)
     problems.extend(_duplicate_ids(cards))
@@ -83,10 +108,49 @@ def check_bank(dirs: list[Path], *, use_cache: bool = False) -> tuple[list[CardB
 
 def load_bank(dirs: list[Path], *, use_cache: bool = True) -> Bank:
     """The merged bank; raises `BankError` if anything is wrong."""
-    cards, problems = check_bank(dirs, use_cache=use_cache)
+    if use_cache:
+        bank = _load_cached(dirs)
+        if bank is not None:
+            return bank
+    cards, problems = check_bank(dirs)
     if problems:
         raise BankError(sorted(problems))
-    return Bank(dirs=dirs, cards=cards)
+    return Bank.of(dirs, cards)
+
+
+def _load_cached(dirs: list[Path]) -> Bank | None:
+    """The bank from the cache, refreshing the files that changed; None if there is no usable cache."""
+    from drillcli import paths
+
+    store = CardCache.open(paths.cache_dir() / "cards.db")
+    if store is None:
+        return None
+    files = [f for d in dirs if d.is_dir() for f in card_files(d)]
+    problems: list[Problem] = [Problem(str(d), 0, "bank folder not found") for d in dirs if not d.is_dir()]
+    refs: list[CardRef] = []
+    for path in files:
+        stamp = stamp_of(path)
+        if stamp is None or not store.is_fresh(path, stamp):
+            cards, file_problems = parse_card_file(path)
+            problems += file_problems
+            if not file_problems and stamp is not None:
+                store.store(path, stamp, cards)
+        refs += store.refs(path)
+    problems += _duplicate_refs(refs, store, files)
+    if problems:
+        raise BankError(sorted(problems))
+    return Bank(dirs=dirs, refs=refs, _cache=store, _files=files)
+
+
+def _duplicate_refs(refs: list[CardRef], store: CardCache, files: list[Path]) -> list[Problem]:
+    counts = Counter(r.id for r in refs)
+    dup = {card_id for card_id, n in counts.items() if n > 1}
+    if not dup:
+        return []
+    cards: list[CardBase] = []
+    for path in files:
+        cards += [c for c in store.cards([path]).values() if c.id in dup]
+    return _duplicate_ids(cards)
 
 
 def _duplicate_ids(cards: list[CardBase]) -> list[Problem]:
@@ -102,20 +166,9 @@ def _duplicate_ids(cards: list[CardBase]) -> list[Problem]:
     return problems
 
 
-def _load_file(path: Path, *, use_cache: bool) -> tuple[list[CardBase], list[Problem]]:
-    key = _cache_key(path) if use_cache else None
-    if key is not None:
-        cached = _read_cache(key)
-        if cached is not None:
-            return cached, []
-    cards, problems = parse_card_file(path)
-    if key is not None and not problems:
-        _write_cache(key, cards)
-    return cards, problems
-
-
 def parse_card_file(path: Path) -> tuple[list[CardBase], list[Problem]]:
     """Parse and validate one card file."""
+    from drillcli.bank.yamlload import YamlSyntaxError, load_yaml
     try:
         raw = load_yaml(path)
     except YamlSyntaxError as exc:
@@ -161,6 +214,7 @@ def _unknown_topic(topic: object) -> str:
 
 
 def _parse_card(path: Path, entry: Any, default_topic: str | None) -> tuple[CardBase | None, list[Problem]]:
+    from drillcli.bank.lines import strip_lines
     file = str(path)
     if not isinstance(entry, dict):
         return None, [Problem(file, 0, "each card must be a mapping")]
@@ -171,7 +225,7 @@ def _parse_card(path: Path, entry: Any, default_topic: str | None) -> tuple[Card
     if problems:
         return None, problems
     try:
-        card = _CARD.validate_python({**data, "source_file": file, "source_line": line})
+        card = _card_adapter().validate_python({**data, "source_file": file, "source_line": line})
     except ValidationError as exc:
         return None, [_problem_from(file, entry, data, err) for err in exc.errors()]
     return card, _semantic_checks(file, entry, card)
@@ -237,39 +291,3 @@ def _semantic_checks(file: str, entry: dict[str, Any], card: CardBase) -> list[P
             problems.append(Problem(file, line_of(entry),
                                     f"card {card.id!r}: numeric card has no check expression"))
     return problems
-
-
-# --- cache -------------------------------------------------------------------------------------------
-
-def _cache_key(path: Path) -> Path | None:
-    from drillcli import paths
-
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    ident = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{FORMAT_VERSION}|{__version__}"
-    digest = hashlib.sha1(ident.encode()).hexdigest()[:20]
-    return paths.cache_dir() / "bank" / f"{digest}.json"
-
-
-def _read_cache(key: Path) -> list[CardBase] | None:
-    try:
-        return list(_CARDS.validate_json(key.read_bytes()))
-    except (OSError, ValueError):
-        return None
-
-
-def _write_cache(key: Path, cards: list[CardBase]) -> None:
-    """Best effort: a read-only home just means no cache."""
-    try:
-        key.parent.mkdir(parents=True, exist_ok=True)
-        tmp = key.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(_CARDS.dump_json(cards))  # type: ignore[arg-type]
-        os.replace(tmp, key)
-    except OSError:
-        pass
-
-
-def cards_as_dicts(cards: list[CardBase]) -> list[dict[str, Any]]:
-    return [json.loads(c.model_dump_json()) for c in cards]

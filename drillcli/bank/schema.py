@@ -21,7 +21,8 @@ TYPED_ANSWER_TYPES = frozenset({"numeric", "mcq", "short"})
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: the validators are built on first use, so a session that reads cached cards never pays.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class KeyPoints(_Strict):

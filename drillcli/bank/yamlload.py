@@ -7,11 +7,11 @@ from typing import Any
 
 import yaml
 
+from drillcli.bank.lines import LINE_KEY
 from drillcli.errors import DrillError
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-LINE_KEY = "__line__"
 
 
 class _LineLoader(_Base):  # type: ignore[misc, valid-type]
@@ -52,23 +52,3 @@ def load_yaml(path: Path) -> Any:
         raise YamlSyntaxError(path, line, f"invalid YAML: {reason}") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(path, 1, f"invalid YAML: {exc}") from None
-
-
-def strip_lines(value: Any) -> Any:
-    """The same data without the line bookkeeping."""
-    if isinstance(value, dict):
-        return {k: strip_lines(v) for k, v in value.items() if k not in (LINE_KEY, "__lines__")}
-    if isinstance(value, list):
-        return [strip_lines(v) for v in value]
-    return value
-
-
-def line_of(mapping: Any, key: str | None = None) -> int:
-    """Line of `key` in `mapping` (or of the mapping itself)."""
-    if not isinstance(mapping, dict):
-        return 0
-    if key is not None:
-        line = mapping.get("__lines__", {}).get(key)
-        if line:
-            return int(line)
-    return int(mapping.get(LINE_KEY, 0))

@@ -6,6 +6,7 @@ runs, so `drill --help` and `drill --version` stay as fast as Typer itself.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -15,6 +16,9 @@ import typer
 
 from drillcli import __version__
 from drillcli.errors import DrillError
+
+# No third-party pydantic plugins in a CLI: looking them up costs start-up time on every command.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 app = typer.Typer(
     name="drill",

@@ -50,13 +50,13 @@ class SessionResult:
 def run_session(env: Env, *, topic: str | None, limit: int, new: int | None, most_asked: bool) -> SessionResult:
     con = console()
     require_width(con)
-    deck = env.deck
+    refs = env.deck_refs
     store = env.store
     now = datetime.now(timezone.utc)
     states = store.due_states(now)
     new_budget = new if new is not None else max(0, env.config.new_per_day - store.new_cards_since(start_of_day(now)))
     flt = QueueFilter(topic=topic, most_asked=most_asked, limit=limit, new_limit=new_budget)
-    queue = build_queue(list(deck.values()), states, now, flt, seen=store.seen_ids())
+    queue = build_queue(refs, states, now, flt, seen=store.seen_ids())
     if not queue.ids:
         _nothing_due(env, store.card_states(), flt, now)
         return SessionResult(0, 0, 0.0)
@@ -75,7 +75,7 @@ def run_session(env: Env, *, topic: str | None, limit: int, new: int | None, mos
 
 def _loop(env: Env, session: Session, session_id: int) -> None:
     keys = KeyReader()
-    deck = env.deck
+    deck = env.cards_for(list(dict.fromkeys(session.queue)))
     shown = 0
     while not session.done:
         card_id = session.current
@@ -108,7 +108,8 @@ def _summarise(env: Env, session: Session) -> SessionResult:
     summary = session.summary()
     now = datetime.now(timezone.utc)
     states = env.store.card_states()
-    known = [s for cid, s in states.items() if cid in env.deck]
+    ids = {r.id for r in env.deck_refs}
+    known = [s for cid, s in states.items() if cid in ids]
     upcoming = sorted(s.due for s in known if s.due > now)
     due_now = sum(1 for s in known if s.due <= now)
     minutes, seconds = divmod(int(summary.seconds), 60)
@@ -124,7 +125,7 @@ def _summarise(env: Env, session: Session) -> SessionResult:
 
 def _nothing_due(env: Env, states: dict, flt: QueueFilter, now: datetime) -> None:  # type: ignore[type-arg]
     con = console()
-    deck = env.deck
+    deck = {r.id for r in env.deck_refs}
     upcoming = sorted(s.due for cid, s in states.items() if cid in deck and s.due > now)
     unseen = sum(1 for cid in deck if cid not in states)
     con.print("[bold green]Nothing due right now.[/]")

@@ -57,7 +57,7 @@ def verdict_line(report: GradeReport) -> str:
     return "  ".join(parts)
 
 
-def render_report(report: GradeReport, console: Console | None = None) -> None:
+def render_report(report: GradeReport, console: Console | None = None, *, failures_only: bool = False) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -71,7 +71,10 @@ def render_report(report: GradeReport, console: Console | None = None) -> None:
     table.add_column("test")
     table.add_column("status")
     table.add_column("message", overflow="fold")
-    for test in report.tests:
+    shown = [t for t in report.tests if t.status != "passed"] if failures_only else report.tests
+    if not shown:
+        return
+    for test in shown:
         style = STATUS_STYLE.get(test.status, "")
         table.add_row(escape(test.name), f"[{style}]{test.status}[/]", escape(test.message))
     console.print(table)

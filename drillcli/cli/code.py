@@ -208,7 +208,7 @@ def _grade(env: Env, drill: Drill, pool: GraderPool, live: Live | None, warm: _W
     if report.accepted and drill.solved_after_s is None:
         drill.solved_after_s = time.monotonic() - drill.started
     _record(env, drill, report, snapshot)
-    render_report(report, console=live.console if live else console())
+    render_report(report, console=live.console if live else console(), failures_only=True)
     return report
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from drillcli import paths
+from drillcli.bank.cache import CardRef, ref_of
 from drillcli.bank.loader import Bank, load_bank
 from drillcli.bank.schema import CardBase
 from drillcli.config import Config, bank_dirs, load_config
@@ -38,9 +39,26 @@ class Env:
         return load_bank(self.bank_dirs)
 
     @cached_property
+    def deck_refs(self) -> list[CardRef]:
+        """Every card a session can show, cheaply: the bank's, then one per generated family."""
+        refs = list(self.bank.refs)
+        if self.config.include_bundled:
+            known = {r.id for r in refs}
+            refs += [ref_of(c) for c in _generated_cards() if c.id not in known]
+        return refs
+
+    @cached_property
     def deck(self) -> dict[str, CardBase]:
-        """Every card a session can show, by id, generated families included."""
-        return deck_of(self)
+        """Every card, built (listings and reports)."""
+        return self.cards_for([r.id for r in self.deck_refs])
+
+    def cards_for(self, ids: list[str]) -> dict[str, CardBase]:
+        found = self.bank.get(ids)
+        missing = [i for i in ids if i not in found]
+        if missing and self.config.include_bundled:
+            generated = {c.id: c for c in _generated_cards()}
+            found.update({i: generated[i] for i in missing if i in generated})
+        return found
 
     def materialise(self, card: CardBase, seed: int) -> CardBase:
         return materialise(card, seed)
@@ -50,21 +68,13 @@ class Env:
         return Store.open(paths.db_path())
 
 
-def _with_generated(cards: dict[str, CardBase]) -> dict[str, CardBase]:
-    """Each generated-question family joins the deck as one card, scheduled under the family's id."""
+def _generated_cards() -> list[CardBase]:
+    """Each generated-question family as one card, scheduled under the family's id."""
     from random import Random
 
     from drillcli.bank.generated import FAMILIES
 
-    deck = dict(cards)
-    for family in FAMILIES:
-        deck.setdefault(family.id, family.make(Random(0)))
-    return deck
-
-
-def deck_of(env: Env) -> dict[str, CardBase]:
-    cards = {c.id: c for c in env.bank.cards}
-    return _with_generated(cards) if env.config.include_bundled else cards
+    return [family.make(Random(0)) for family in FAMILIES]
 
 
 def materialise(card: CardBase, seed: int) -> CardBase:
@@ -73,7 +83,8 @@ def materialise(card: CardBase, seed: int) -> CardBase:
 
     from drillcli.bank.generated import family_by_id
 
-    family = family_by_id(card.id) if card.id.startswith("gen-") else None
-    if family is None:
+    try:
+        family = family_by_id(card.id)
+    except KeyError:
         return card
     return family.make(Random(f"{card.id}:{seed}:{time.time_ns()}"))

@@ -5,10 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from drillcli.bank.schema import CardBase
 from drillcli.bank.topics import TOPICS
 from drillcli.store.models import CardState
+
+
+class Queueable(Protocol):
+    """What the queue reads of a card (a `CardRef` or a full card)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def topic(self) -> str: ...
+
+    @property
+    def most_asked(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -29,14 +42,14 @@ class Queue:
         return [*self.due, *self.new]
 
 
-def matches(card: CardBase, flt: QueueFilter) -> bool:
+def matches(card: Queueable, flt: QueueFilter) -> bool:
     if flt.topic and card.topic != flt.topic:
         return False
     return card.most_asked or not flt.most_asked
 
 
 def build_queue(
-    cards: Sequence[CardBase],
+    cards: Sequence[Queueable],
     states: dict[str, CardState],
     now: datetime,
     flt: QueueFilter,

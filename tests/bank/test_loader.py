@@ -132,3 +132,24 @@ def test_cache_gives_the_same_cards_and_follows_edits(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("One full pass over the training set.", "Edited."))
     edited = load_bank([bank_dir]).by_id()["fx-recall"]
     assert edited.answer_text == "Edited."
+
+
+def test_duplicates_are_caught_through_the_cache_too(tmp_path: Path) -> None:
+    text = "format: 1\ntopic: cnn\ncards:\n  - {id: x, type: recall, prompt: p, answer: a}\n"
+    write_bank(tmp_path / "one", "a.yaml", text)
+    load_bank([tmp_path / "one"])  # fills the cache
+    write_bank(tmp_path / "two", "b.yaml", text)
+    with pytest.raises(BankError, match="duplicate id 'x'"):
+        load_bank([tmp_path / "one", tmp_path / "two"])
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path: Path, drill_home: Path) -> None:
+    first = load_bank([FIXTURE_BANK])
+    cache = drill_home / "cache" / "cards.db"
+    assert cache.exists()
+    for extra in cache.parent.glob("cards.db*"):
+        extra.unlink()
+    cache.write_bytes(b"not a database" * 50)
+    again = load_bank([FIXTURE_BANK])
+    assert [c.id for c in again.cards] == [c.id for c in first.cards]
+    assert cache.read_bytes().startswith(b"SQLite format 3")

@@ -1,0 +1,112 @@
+"""A cache of validated cards in SQLite, so that a session starts without parsing YAML.
+
+One row per card, keyed by the file it came from; a file's rows are replaced whenever its size or
+modification time (or the bank format, or drillcli's version) changes. A session reads only the small
+columns of every card (id, topic, type, most-asked) and the full card of those it shows. Nothing here is
+essential: any failure just means the YAML is parsed again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from drillcli import __version__
+from drillcli.bank.schema import CARD_MODELS, FORMAT_VERSION, CardBase, KeyPoints
+
+
+class CardRef(NamedTuple):
+    """What a queue needs to know of a card without building it."""
+
+    id: str
+    topic: str
+    type: str
+    most_asked: bool
+
+
+def ref_of(card: CardBase) -> CardRef:
+    return CardRef(card.id, card.topic, card.type, card.most_asked)
+
+
+def stamp_of(path: Path) -> str | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"{st.st_size}|{st.st_mtime_ns}|{FORMAT_VERSION}|{__version__}"
+
+
+class CardCache:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=5)
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, stamp TEXT NOT NULL)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS card (path TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,"
+            " topic TEXT NOT NULL, type TEXT NOT NULL, most_asked INTEGER NOT NULL, json TEXT NOT NULL,"
+            " PRIMARY KEY (path, seq))"
+        )
+        self.db.execute("CREATE INDEX IF NOT EXISTS card_id ON card (id)")
+
+    @classmethod
+    def open(cls, path: Path) -> CardCache | None:
+        """The cache, started afresh if the file is damaged; None if it cannot be had at all."""
+        for _ in range(2):
+            try:
+                return cls(path)
+            except sqlite3.DatabaseError:
+                for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                    leftover.unlink(missing_ok=True)
+            except (OSError, sqlite3.Error):
+                return None
+        return None
+
+    def is_fresh(self, path: Path, stamp: str) -> bool:
+        row = self.db.execute("SELECT stamp FROM file WHERE path = ?", (str(path),)).fetchone()
+        return row is not None and row[0] == stamp
+
+    def store(self, path: Path, stamp: str, cards: list[CardBase]) -> None:
+        rows = [(str(path), i, c.id, c.topic, c.type, int(c.most_asked), c.model_dump_json())
+                for i, c in enumerate(cards)]
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM card WHERE path = ?", (str(path),))
+            self.db.executemany("INSERT INTO card VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self.db.execute("INSERT OR REPLACE INTO file VALUES (?, ?)", (str(path), stamp))
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+
+    def refs(self, path: Path) -> list[CardRef]:
+        rows = self.db.execute("SELECT id, topic, type, most_asked FROM card WHERE path = ? ORDER BY seq",
+                               (str(path),))
+        return [CardRef(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+    def cards(self, paths: Iterable[Path], ids: Iterable[str] | None = None) -> dict[str, CardBase]:
+        """Full cards of the given files (only `ids`, when given)."""
+        wanted = [str(p) for p in paths]
+        marks = ",".join("?" * len(wanted))
+        query = f"SELECT json FROM card WHERE path IN ({marks})"
+        params: list[Any] = list(wanted)
+        if ids is not None:
+            id_list = list(ids)
+            query += f" AND id IN ({','.join('?' * len(id_list))})"
+            params += id_list
+        out: dict[str, CardBase] = {}
+        for (text,) in self.db.execute(query + " ORDER BY path, seq", params):
+            card = from_cached(text)
+            out.setdefault(card.id, card)
+        return out
+
+
+def from_cached(text: str) -> CardBase:
+    """Rebuild a card that was validated before it was cached, without validating it again."""
+    data = json.loads(text)
+    if "key_points" in data:
+        data["key_points"] = KeyPoints.model_construct(**data["key_points"])
+    return CARD_MODELS[data["type"]].model_construct(**data)
