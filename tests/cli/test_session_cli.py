@@ -100,3 +100,17 @@ def test_ctrl_c_ends_with_a_summary_and_keeps_grades(fixture_only: Path) -> None
     assert "Traceback" not in err
     assert "Every grade given so far is saved" in out
     assert reviews(fixture_only) == [("fx-explain", 3)]
+
+
+def test_a_locked_database_is_one_clear_line_and_keeps_earlier_grades(fixture_only: Path) -> None:
+    assert run_drill("cards", input=" ab\n\nq").returncode == 0
+    holder = sqlite3.connect(fixture_only / "drill.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run_drill("cards", input=" 4q", timeout=60)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and ("busy" in result.stderr or "locked" in result.stderr)
+    assert reviews(fixture_only) == [("fx-explain", 3)]
