@@ -253,7 +253,7 @@ def offer_timed_challenge(env: Env) -> None:
     pick = pick_challenge(challenges, env.store.attempts(), datetime.now(timezone.utc))
     con = console()
     con.print(f"\nTimed challenge: [bold]{pick.meta.title}[/] ({pick.meta.topic}, {pick.meta.difficulty}, "
-              f"{pick.meta.minutes} min). Start it? [y/N] ", end="")
+              f"{pick.meta.minutes} min). Start it? \\[y/N] ", end="")
     key = KeyReader().key()
     con.print()
     if key in ("y", "Y"):

@@ -22,6 +22,9 @@ def _driver():
 def _case(name, spec, seed, x, y, loss_scale=1.0, rtol=1e-4) -> Case:
     model = _driver().build_and_backward(spec, seed, x.clone(), y.clone(), loss_scale)
     want = {n: p.grad.double().norm().item() for n, p in model.named_parameters() if p.grad is not None}
+    # Some gradients are pure rounding noise (a conv bias right before BatchNorm is ~1e-8): judge every
+    # norm to within a millionth of the model's largest one, on top of the relative tolerance.
+    atol = 1e-6 * max(want.values(), default=0.0)
 
     def check(result: Result) -> None:
         got = result.output
@@ -37,7 +40,7 @@ def _case(name, spec, seed, x, y, loss_scale=1.0, rtol=1e-4) -> Case:
             v = got[key]
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise Failure(f"{key}: expected a float, got {type(v).__name__}")
-            if not math.isfinite(v) or abs(v - w) > 1e-12 + rtol * abs(w):
+            if not math.isfinite(v) or abs(v - w) > atol + rtol * abs(w):
                 raise Failure(f"{key}: expected norm {w:.6g}, got {v:.6g}")
 
     return Case(name=name, args=(spec, seed, x, y), kwargs={"loss_scale": loss_scale}, driver="norms",
