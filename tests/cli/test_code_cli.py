@@ -52,5 +52,5 @@ def test_code_without_id_picks_one_and_unknown_id_is_misuse(drill_home: Path) ->
 def test_today_offers_a_challenge_after_the_cards(drill_home: Path) -> None:
     result = run_drill(input="qn")
     assert result.returncode == 0, result.stderr
-    assert "Session done" in result.stdout and "Timed challenge:" in result.stdout
+    assert "Session done" in result.stdout and "Timed challenge:" in result.stdout and "[y/N]" in result.stdout
     assert attempts(drill_home) == []

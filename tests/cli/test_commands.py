@@ -112,3 +112,22 @@ def test_help_does_not_import_torch() -> None:
     import sys
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ.copy())
     assert result.returncode == 0, result.stderr
+
+
+def test_a_card_removed_from_the_bank_keeps_its_history(fixture_only: Path, tmp_path: Path) -> None:
+    run_drill("cards", input=" ab\n\n 4q")  # fx-explain and fx-recall reviewed
+    smaller = tmp_path / "smaller"
+    (smaller / "cards").mkdir(parents=True)
+    text = (FIXTURE_BANK / "cards" / "mixed.yaml").read_text()
+    start = text.index("  - id: fx-recall")
+    end = text.index("  - id: fx-cloze")
+    (smaller / "cards" / "mixed.yaml").write_text(text[:start] + text[end:])
+    (fixture_only / "config.toml").write_text(f'include_bundled = false\nbanks = ["{smaller}"]\n')
+    ids = [row["id"] for row in json.loads(run_drill("list", "--json").stdout)]
+    assert "fx-recall" not in ids and "fx-explain" in ids
+    report = json.loads(run_drill("report", "--json").stdout)
+    assert report["reviews_total"] == 2
+    assert report["cards"]["review"] == 0  # the removed card's state no longer counts
+    (fixture_only / "config.toml").write_text(f'include_bundled = false\nbanks = ["{FIXTURE_BANK}"]\n')
+    states = {r["id"]: r["state"] for r in json.loads(run_drill("list", "--json").stdout)}
+    assert states["fx-recall"] == "review"  # back in the bank: its history is intact
