@@ -55,15 +55,22 @@ def _from_dict(data: dict[str, object], path: Path) -> Config:
         banks=[_resolve(b, path.parent) for b in banks],
         desired_retention=float(retention),
         new_per_day=_count(data, "new_per_day", 10, path),
-        session_limit=_count(data, "session_limit", 50, path),
-        include_bundled=bool(data.get("include_bundled", True)),
+        session_limit=_count(data, "session_limit", 50, path, least=1),
+        include_bundled=_flag(data, "include_bundled", True, path),
     )
 
 
-def _count(data: dict[str, object], name: str, default: int, path: Path) -> int:
+def _count(data: dict[str, object], name: str, default: int, path: Path, least: int = 0) -> int:
     value = data.get(name, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise DrillError(f"{path}: {name} must be a whole number ≥ 0")
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        raise DrillError(f"{path}: {name} must be a whole number ≥ {least}")
+    return value
+
+
+def _flag(data: dict[str, object], name: str, default: bool, path: Path) -> bool:
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise DrillError(f"{path}: {name} must be true or false")
     return value
 
 

@@ -95,8 +95,9 @@ def check_bank(dirs: list[Path]) -> tuple[list[CardBase], list[Problem]]:
     cards: list[CardBase] = []
     problems: list[Problem] = []
     for bank_dir in dirs:
-        if not bank_dir.is_dir():
-            problems.append(Problem(str(bank_dir), 0, "bank folder not found"))
+        problem = _folder_problem(bank_dir)
+        if problem is not None:
+            problems.append(problem)
             continue
         for path in card_files(bank_dir):
             file_cards, file_problems = parse_card_file(path)
@@ -126,7 +127,7 @@ def _load_cached(dirs: list[Path]) -> Bank | None:
     if store is None:
         return None
     files = [f for d in dirs if d.is_dir() for f in card_files(d)]
-    problems: list[Problem] = [Problem(str(d), 0, "bank folder not found") for d in dirs if not d.is_dir()]
+    problems = [p for p in map(_folder_problem, dirs) if p is not None]
     refs: list[CardRef] = []
     for path in files:
         stamp = stamp_of(path)
@@ -140,6 +141,17 @@ def _load_cached(dirs: list[Path]) -> Bank | None:
     if problems:
         raise BankError(sorted(problems))
     return Bank(dirs=dirs, refs=refs, _cache=store, _files=files)
+
+
+def _folder_problem(bank_dir: Path) -> Problem | None:
+    """A folder that is not a bank: missing, or holding neither cards/ nor challenges/ (often the cards
+    folder itself was given, which would otherwise pass as an empty bank)."""
+    if not bank_dir.is_dir():
+        return Problem(str(bank_dir), 0, "bank folder not found")
+    if not (bank_dir / "cards").is_dir() and not (bank_dir / "challenges").is_dir():
+        hint = f" (give {bank_dir.parent}, the folder above it)" if bank_dir.name == "cards" else ""
+        return Problem(str(bank_dir), 0, f"not a bank: no cards/ or challenges/ folder in it{hint}")
+    return None
 
 
 def _duplicate_refs(refs: list[CardRef], store: CardCache, files: list[Path]) -> list[Problem]:
@@ -179,7 +191,12 @@ def parse_card_file(path: Path) -> tuple[list[CardBase], list[Problem]]:
     if header_problems:
         return [], header_problems
     cards, problems = [], []
-    for entry in raw["cards"]:
+    for index, entry in enumerate(raw["cards"]):
+        if not isinstance(entry, dict):  # a scalar has no line of its own: name its place in the list
+            problems.append(Problem(str(path), line_of(raw, "cards"),
+                                    f"cards item {index + 1} must be a mapping (id, type, prompt...), "
+                                    f"not {type(entry).__name__} {entry!r:.40}"))
+            continue
         card, card_problems = _parse_card(path, entry, default_topic=raw.get("topic"))
         problems.extend(card_problems)
         if card is not None:

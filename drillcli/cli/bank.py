@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from drillcli.bank.challenges import challenge_folders, load_challenge
 from drillcli.bank.loader import Problem, check_bank
@@ -62,7 +63,7 @@ def lint_command(ctx: typer.Context, path: Path | None, *, challenges: bool, dev
         problems = lint_cards(cards, require_all_topics=path is None)
         if challenges:
             problems += lint_challenges(load_challenges(folders), device=device,
-                                        on_progress=lambda m: console().print(f"[dim]{m}[/]"))
+                                        on_progress=lambda m: console().print(f"[dim]{escape(m)}[/]"))
     _report(sorted(problems), f"{n_cards} cards, {n_challenges} challenges")
 
 

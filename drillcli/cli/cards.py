@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 import typer
@@ -14,7 +14,7 @@ from drillcli.cli.keys import KeyReader
 from drillcli.cli.render import console, human_delta, require_width
 from drillcli.cli.session_view import CardView, Quit, Undo, show_card
 from drillcli.errors import UsageError
-from drillcli.study.queue import QueueFilter, build_queue, start_of_day
+from drillcli.study.queue import QueueFilter, build_queue, matches, start_of_day
 from drillcli.study.scheduler import make_scheduler
 from drillcli.study.session import Session
 
@@ -36,8 +36,9 @@ def cards_command(
 def today(ctx: typer.Context) -> None:
     """Today's drill: due cards first, then new ones, then an offer of a timed challenge."""
     env = Env.of(ctx)
-    run_session(env, topic=None, limit=env.config.session_limit, new=None, most_asked=False)
-    _offer_challenge(env)
+    result = run_session(env, topic=None, limit=env.config.session_limit, new=None, most_asked=False)
+    if not result.interrupted:  # Ctrl-C means "stop now", not "what next?"
+        _offer_challenge(env)
 
 
 @dataclass
@@ -45,6 +46,7 @@ class SessionResult:
     reviewed: int
     again: int
     seconds: float
+    interrupted: bool = False
 
 
 def run_session(env: Env, *, topic: str | None, limit: int, new: int | None, most_asked: bool) -> SessionResult:
@@ -62,18 +64,22 @@ def run_session(env: Env, *, topic: str | None, limit: int, new: int | None, mos
         return SessionResult(0, 0, 0.0)
     session = Session(queue=queue.ids, states=states, scheduler=make_scheduler(env.config.desired_retention))
     session_id = store.start_session("cards", now)
-    con.print(f"[bold]{len(queue.due)} due[/], {len(queue.new)} new. "
-              "Space/Enter reveals · 1-4 grade · u undo · q quit", highlight=False)
+    intro = f"[bold]{len(queue.due)} due[/], {len(queue.new)} new. Space/Enter reveals · 1-4 grade · u undo · q quit"
+    interrupted = False
     try:
-        _loop(env, session, session_id)
+        _loop(env, session, session_id, intro)
     except KeyboardInterrupt:
+        interrupted = True
         con.print("\n[dim]Stopped. Every grade given so far is saved.[/]")
     finally:
         store.end_session(session_id, datetime.now(timezone.utc))
-    return _summarise(env, session)
+    result = _summarise(env, session)
+    return replace(result, interrupted=interrupted)
 
 
-def _loop(env: Env, session: Session, session_id: int) -> None:
+def _loop(env: Env, session: Session, session_id: int, notice: str) -> None:
+    """Show cards until the queue is done or the user quits. `notice` goes above the next card: the screen
+    is cleared before each one, so a line printed in between would never be seen."""
     keys = KeyReader()
     deck = env.cards_for(list(dict.fromkeys(session.queue)))
     shown = 0
@@ -81,26 +87,27 @@ def _loop(env: Env, session: Session, session_id: int) -> None:
         card_id = session.current
         view = CardView(card=env.materialise(deck[card_id], seed=shown), index=session.position + 1,
                         total=len(session.queue), state=session.states.get(card_id),
-                        scheduler=session.scheduler, can_undo=bool(session.history))
+                        scheduler=session.scheduler, can_undo=bool(session.history), notice=notice)
         shown += 1
+        notice = ""
         action = show_card(view, keys)
         if isinstance(action, Quit):
             return
         if isinstance(action, Undo):
-            _undo(env, session, session_id)
+            notice = _undo(env, session, session_id)
             continue
         step = session.grade(action.rating, datetime.now(timezone.utc), action.duration_ms)
         env.store.record_review(rating=step.rating, reviewed_at=step.at, duration_ms=step.duration_ms,
                                 before=step.before, after=step.after, session_id=session_id)
 
 
-def _undo(env: Env, session: Session, session_id: int) -> None:
+def _undo(env: Env, session: Session, session_id: int) -> str:
+    """Take back the last grade; the line to show above the next card."""
     step = session.undo()
     if step is None:
-        console().print("[dim]Nothing to undo yet.[/]")
-        return
+        return "[dim]Nothing to undo yet.[/]"
     env.store.undo_last_review(session_id)
-    console().print(f"[yellow]Undone:[/] the grade of {step.card_id} is taken back.")
+    return f"[yellow]Undone:[/] the grade of {step.card_id} is taken back."
 
 
 def _summarise(env: Env, session: Session) -> SessionResult:
@@ -125,14 +132,15 @@ def _summarise(env: Env, session: Session) -> SessionResult:
 
 def _nothing_due(env: Env, states: dict, flt: QueueFilter, now: datetime) -> None:  # type: ignore[type-arg]
     con = console()
-    deck = {r.id for r in env.deck_refs}
+    deck = {r.id for r in env.deck_refs if matches(r, flt)}
     upcoming = sorted(s.due for cid, s in states.items() if cid in deck and s.due > now)
     unseen = sum(1 for cid in deck if cid not in states)
     con.print("[bold green]Nothing due right now.[/]")
     if upcoming:
         con.print(f"Next card due {human_delta(upcoming[0] - now)}.")
     if unseen and flt.new_limit == 0:
-        con.print(f"{unseen} new cards wait; today's budget of new cards is spent. "
+        waits = "new card waits" if unseen == 1 else "new cards wait"
+        con.print(f"{unseen} {waits}; today's budget of new cards is spent. "
                   "Add more with [bold]drill cards --new 5[/].")
 
 

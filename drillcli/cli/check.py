@@ -74,10 +74,11 @@ def render_report(report: GradeReport, console: Console | None = None, *, failur
     shown = [t for t in report.tests if t.status != "passed"] if failures_only else report.tests
     if not shown:
         return
-    for test in shown:
-        style = STATUS_STYLE.get(test.status, "")
-        table.add_row(escape(test.name), f"[{style}]{test.status}[/]", escape(test.message))
-    console.print(table)
+    if any(t.status != "skipped" for t in shown):  # all skipped: the message above already says why
+        for test in shown:
+            style = STATUS_STYLE.get(test.status, "")
+            table.add_row(escape(test.name), f"[{style}]{test.status}[/]", escape(test.message))
+        console.print(table)
     if report.output_excerpt:
         console.print("[dim]your program printed:[/]")
-        console.print(escape(report.output_excerpt), markup=False, highlight=False)
+        console.print(report.output_excerpt, markup=False, highlight=False)  # as printed: no markup, no escapes

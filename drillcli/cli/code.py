@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.live import Live
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
@@ -90,11 +90,11 @@ def run_timed(env: Env, challenge: Challenge, *, minutes: float | None, device: 
     from drillcli.grader import GraderPool
 
     path, resumed = workspace_file(challenge, fresh)
-    drill = Drill(challenge, path, minutes or challenge.meta.minutes)
-    drill.last_digest = _digest(path)
-    pool = GraderPool(device)
+    pool = GraderPool(device)  # imports torch (seconds): before the countdown starts, not on its clock
     pool.expect(challenge)
     pool.start()
+    drill = Drill(challenge, path, minutes or challenge.meta.minutes)
+    drill.last_digest = _digest(path)
     warm = _Warmup(pool, challenge)
     try:
         _intro(drill, resumed, pool)
@@ -127,13 +127,13 @@ class _Warmup:
 def _intro(drill: Drill, resumed: bool, pool: GraderPool) -> None:
     con = console()
     meta = drill.challenge.meta
-    forbidden = ", ".join(f"`{f}`" for f in meta.forbidden) or "nothing"
-    body = f"{meta.prompt}\n\n**Entry point:** `{meta.signature or meta.entry_point}`  \n**Forbidden:** {forbidden}"
-    title = f"{meta.title} · {meta.topic} · {meta.difficulty} · {drill.minutes:g} min"
+    # The prompt itself says what is forbidden, in words; the raw list of dotted paths stays in the yaml.
+    body = f"{meta.prompt}\n\n**Entry point:** `{meta.signature or meta.entry_point}`"
+    title = f"{escape(meta.title)} · {meta.topic} · {meta.difficulty} · {drill.minutes:g} min"
     con.print(Panel(Markdown(body), title=title, title_align="left", border_style="blue"))
     note = " (your earlier work is kept; --fresh starts over)" if resumed else ""
-    con.print(f"Edit [bold]{drill.path}[/]{note}")
-    con.print(f"[dim]e.g. {_editor()} {drill.path}[/]")
+    con.print(f"Edit [bold]{escape(str(drill.path))}[/]{note}")
+    con.print(f"[dim]e.g. {escape(_editor())} {escape(str(drill.path))}[/]")
     con.print("[dim]Every save is graded. Enter grade now · h hint · p prompt again · q give up[/]")
 
 
@@ -159,11 +159,16 @@ def _countdown(env: Env, drill: Drill, pool: GraderPool, warm: _Warmup) -> None:
             changed = _saved_since_last(drill)
             if key in (ENTER, "g") or changed:
                 report = _grade(env, drill, pool, live, warm)
-                if report.accepted:
+                if report is not None and report.accepted:
                     return
         live.console.print("[bold yellow]Time is up.[/]")
-    if _saved_since_last(drill) or drill.last_report is None:
+    if _saved_since_last(drill) or (drill.last_report is None and _edited(drill)):
         _grade(env, drill, pool, None, warm)
+
+
+def _edited(drill: Drill) -> bool:
+    """The file differs from the starter: an untouched starter is not an attempt worth recording."""
+    return _digest(drill.path) not in ("", _digest(drill.challenge.starter_path))
 
 
 def _status(drill: Drill, warm: _Warmup) -> Text:
@@ -181,7 +186,7 @@ def _hint(drill: Drill, live: Live) -> None:
     if drill.hints_shown >= len(hints):
         live.console.print("[dim]No more hints.[/]")
         return
-    live.console.print(f"[cyan]Hint {drill.hints_shown + 1}/{len(hints)}:[/] {hints[drill.hints_shown]}")
+    live.console.print(f"[cyan]Hint {drill.hints_shown + 1}/{len(hints)}:[/] {escape(hints[drill.hints_shown])}")
     drill.hints_shown += 1
 
 
@@ -193,32 +198,45 @@ def _digest(path: Path) -> str:
 
 
 def _saved_since_last(drill: Drill) -> bool:
-    return _digest(drill.path) != drill.last_digest
+    """True when the file holds new content. A file that is missing for a moment (an editor that saves by
+    renaming) counts as unchanged: it is graded once it is back."""
+    digest = _digest(drill.path)
+    return digest != "" and digest != drill.last_digest
 
 
-def _grade(env: Env, drill: Drill, pool: GraderPool, live: Live | None, warm: _Warmup) -> GradeReport:
+def _grade(env: Env, drill: Drill, pool: GraderPool, live: Live | None, warm: _Warmup) -> GradeReport | None:
+    """Grade the file as it is now; None (and a note) when it cannot be read."""
     from drillcli.cli.check import render_report
 
     warm.wait()
     time.sleep(0.05)  # let an editor finish writing the file
     drill.last_digest = _digest(drill.path)
-    snapshot = _snapshot(drill)
+    out = live.console if live else console()
+    try:
+        snapshot = _snapshot(drill)
+    except FileNotFoundError:
+        out.print(f"[yellow]{escape(str(drill.path))} is missing[/]: save it again to have it graded.")
+        return None
     report = pool.grade(snapshot, drill.challenge)
     drill.last_report = report
     if report.accepted and drill.solved_after_s is None:
         drill.solved_after_s = time.monotonic() - drill.started
     _record(env, drill, report, snapshot)
-    render_report(report, console=live.console if live else console(), failures_only=True)
+    render_report(report, console=out, failures_only=True)
     return report
 
 
 def _snapshot(drill: Drill) -> Path:
     """A copy of what was graded, kept under attempts/ so history shows the code, not just the verdict."""
     folder = paths.attempts_dir() / drill.challenge.id
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"{stamp}.py"
-    shutil.copyfile(drill.path, target)
+    source = drill.path.read_bytes()  # FileNotFoundError: the caller says so
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source)
+    except OSError as exc:
+        raise DrillError(f"cannot keep a copy of the attempt in {folder}: {exc.strerror or exc}") from None
     return target
 
 
@@ -239,10 +257,10 @@ def _outro(drill: Drill) -> None:
         ratio = f" · {report.runtime_ratio:.1f}× the reference's time" if report and report.runtime_ratio else ""
         con.print(f"[bold green]Solved[/] {drill.challenge.id} in {m}m{s:02d}s{ratio}.")
     elif report is None:
-        con.print(f"No submission graded. Your file stays at {drill.path}.")
+        con.print(f"No submission graded. Your file stays at {escape(str(drill.path))}.")
     else:
         con.print(f"Not solved this time (last verdict: {report.verdict}, {report.passed}/{report.total}). "
-                  f"Your file stays at {drill.path}; `drill code {drill.challenge.id}` resumes it.")
+                  f"Your file stays at {escape(str(drill.path))}; `drill code {drill.challenge.id}` resumes it.")
 
 
 def offer_timed_challenge(env: Env) -> None:
@@ -252,7 +270,7 @@ def offer_timed_challenge(env: Env) -> None:
         return
     pick = pick_challenge(challenges, env.store.attempts(), datetime.now(timezone.utc))
     con = console()
-    con.print(f"\nTimed challenge: [bold]{pick.meta.title}[/] ({pick.meta.topic}, {pick.meta.difficulty}, "
+    con.print(f"\nTimed challenge: [bold]{escape(pick.meta.title)}[/] ({pick.meta.topic}, {pick.meta.difficulty}, "
               f"{pick.meta.minutes} min). Start it? \\[y/N] ", end="")
     key = KeyReader().key()
     con.print()

@@ -44,6 +44,8 @@ class KeyReader:
         if prompt:
             sys.stdout.write(prompt)
             sys.stdout.flush()
+        if self.tty:
+            return self._tty_line()
         chars: list[str] = []
         while True:
             ch = self._read_char()
@@ -52,6 +54,18 @@ class KeyReader:
             if ch in ("\n", "\r"):
                 return "".join(chars)
             chars.append(ch)
+
+    def _tty_line(self) -> str | None:
+        """Bytes up to Enter, decoded together: a character typed as several UTF-8 bytes stays whole."""
+        assert self._fd is not None
+        data = b""
+        while True:
+            byte = os.read(self._fd, 1)
+            if byte == b"":
+                return data.decode(errors="replace") if data else None
+            if byte in (b"\n", b"\r"):
+                return data.decode(errors="replace")
+            data += byte
 
     def _read_char(self) -> str:
         if self.tty:

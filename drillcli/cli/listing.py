@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from drillcli.bank.challenges import load_challenges
@@ -109,5 +110,5 @@ def _render_challenges(rows: list[ChallengeRow]) -> None:
         table.add_column(col)
     for r in rows:
         status = "[green]solved[/]" if r.solved else (f"{r.attempts} tries" if r.attempts else "[dim]new[/]")
-        table.add_row(r.id, r.topic, r.difficulty, r.title, status)
+        table.add_row(r.id, r.topic, r.difficulty, escape(r.title), status)
     console().print(table)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from rich.console import Console
+from rich.markup import escape
 
 from drillcli.errors import DrillError
 
@@ -25,7 +26,7 @@ def err_console() -> Console:
 
 def print_error(exc: DrillError) -> None:
     con = err_console()
-    con.print(f"[bold red]error:[/] {exc.message}", markup=True, soft_wrap=True)
+    con.print(f"[bold red]error:[/] {escape(exc.message)}", markup=True, soft_wrap=True)
     for line in exc.details[1:] if len(exc.details) > 1 else []:
         con.print(line, markup=False, soft_wrap=True)
 

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from drillcli.bank.challenges import load_challenges
@@ -28,7 +29,7 @@ def report_command(ctx: typer.Context, *, days: int, as_json: bool, html: Path |
     else:
         render_report(report)
         if html is not None:
-            console().print(f"[dim]HTML report written to {html}[/]")
+            console().print(f"[dim]HTML report written to {escape(str(html))}[/]")
 
 
 def make_report(env: Env, days: int) -> Report:
@@ -61,8 +62,9 @@ def render_report(r: Report) -> None:
     con.print(f"Reviews: [bold]{r.reviews_total}[/] ({r.reviews_in_period} in the last {r.days} days) · "
               f"streak [bold]{r.streak_days}[/] day{'s' if r.streak_days != 1 else ''} · "
               f"due today [bold]{r.due_today}[/]")
+    leeches = f" · [red]{r.leeches} leech{'es' if r.leeches != 1 else ''}[/]" if r.leeches else ""
     con.print(f"Cards: {cards['new']} new · {cards['learning']} learning · {cards['review']} review · "
-              f"{cards['relearning']} relearning" + (f" · [red]{r.leeches} leeches[/]" if r.leeches else ""))
+              f"{cards['relearning']} relearning{leeches}")
     con.print(_topic_table(r))
     c = r.challenges
     con.print(f"Coding: [bold]{c.solved}[/] of {c.available} challenges solved, {c.attempted} attempted, "
@@ -71,12 +73,20 @@ def render_report(r: Report) -> None:
         con.print("Weakest cards: " + ", ".join(f"{w.id} ({w.lapses} lapses, {w.retrievability:.0%})"
                                                 for w in r.weak[:5]))
     if r.forecast:
-        con.print("Next 7 days due: " + " ".join(str(d["due"]) for d in r.forecast))
+        con.print("Due in the next 7 days: " + " · ".join(_forecast_day(i, d) for i, d in enumerate(r.forecast)))
+
+
+def _forecast_day(index: int, day: dict[str, object]) -> str:
+    """'today 2', then the weekday: 'Tue 0'."""
+    from datetime import date
+
+    name = "today" if index == 0 else date.fromisoformat(str(day["date"])).strftime("%a")
+    return f"{name} {day['due']}"
 
 
 def _topic_table(r: Report) -> Table:
     table = Table(title="Topics", title_justify="left")
-    for col in ("topic", "cards", "seen", "mastered", "due", "retention"):
+    for col in ("topic", "cards", "seen", "mastered", "due now", "retention"):
         table.add_column(col, justify="left" if col == "topic" else "right")
     for t in r.topics:
         retention = "–" if t.retention is None else f"{t.retention:.0%}"

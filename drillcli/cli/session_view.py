@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 import fsrs
 from rich.live import Live
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -49,6 +50,7 @@ class CardView:
     state: CardState | None
     scheduler: fsrs.Scheduler
     can_undo: bool
+    notice: str = ""  # a line of rich markup shown above the card (the screen is cleared before each card)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def show_card(view: CardView, keys: KeyReader) -> Action:
     if con.is_terminal:
         con.clear()
     started = time.monotonic()
+    if view.notice:
+        con.print(view.notice, highlight=False)
     con.print(_card_panel(view))
     card = view.card
     if isinstance(card, (NumericCard, McqCard, ShortCard)):
@@ -141,7 +145,10 @@ def _checklist(card: ExplainCard, keys: KeyReader) -> set[str] | None:
     points = points[: len(POINT_LABELS)]
     labels = {POINT_LABELS[i]: pid for i, (pid, _, _) in enumerate(points)}
     ticked: set[str] = set()
-    con.print("[dim]Tick the points you made: type their letters, then Enter.[/]")
+    lead = "[dim]Tick the points you made: type their letters, then Enter.[/]"
+    con.print(lead)
+    if con.is_terminal and len(con.render_lines(_checklist_grid(points, ticked))) >= con.height:
+        return _checklist_redrawn(points, labels, keys, lead)
     with Live(_checklist_grid(points, ticked), console=con, auto_refresh=False) as live:
         while True:
             key = _wait(keys, {ENTER, SPACE, "q", *labels})
@@ -153,6 +160,24 @@ def _checklist(card: ExplainCard, keys: KeyReader) -> set[str] | None:
             live.update(_checklist_grid(points, ticked), refresh=True)
 
 
+def _checklist_redrawn(points: list[tuple[str, str, str]], labels: dict[str, str], keys: KeyReader,
+                       lead: str) -> set[str] | None:
+    """A checklist taller than the terminal: a live display would hide its end behind '...', so each change
+    redraws the screen from the top instead."""
+    con = console()
+    ticked: set[str] = set()
+    while True:
+        con.clear()
+        con.print(lead)
+        con.print(_checklist_grid(points, ticked))
+        key = _wait(keys, {ENTER, SPACE, "q", *labels})
+        if key == "q":
+            return None
+        if key in (ENTER, SPACE):
+            return ticked
+        ticked ^= {labels[key]}
+
+
 def _checklist_grid(points: list[tuple[str, str, str]], ticked: set[str]) -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
@@ -160,7 +185,7 @@ def _checklist_grid(points: list[tuple[str, str, str]], ticked: set[str]) -> Tab
     grid.add_column(ratio=1)
     for i, (pid, kind, text) in enumerate(points):
         box = Text(f"  [{'x' if pid in ticked else ' '}] {POINT_LABELS[i]}", style="green" if pid in ticked else "cyan")
-        grid.add_row(box, Text(kind, style="bold" if kind == "must" else "dim"), text)
+        grid.add_row(box, Text(kind, style="bold" if kind == "must" else "dim"), Text(text))
     musts = sum(1 for pid in ticked if pid.startswith("m"))
     total = sum(1 for _, kind, _ in points if kind == "must")
     grid.add_row("", "", Text(f"{musts}/{total} must points made", style="dim"))
@@ -179,6 +204,8 @@ def _typed_flow(view: CardView, keys: KeyReader, started: float) -> Action:
             con.print(Text.assemble((f"  ({letter}) ", "cyan"), choice))
     con.print(_hint(_typed_hint(card), view.can_undo))
     typed = keys.line("answer› ")
+    while typed is not None and not typed.strip():  # an Enter typed ahead is not an answer
+        typed = keys.line("answer› ")
     if typed is None or typed.strip() == "q":
         return Quit()
     if typed.strip() == "u":
@@ -210,7 +237,7 @@ def _check(card: CardBase, order: list[str], typed: str, seconds: float) -> Chec
 def _show_feedback(card: CardBase, checked: Checked) -> None:
     con = console()
     mark = "[bold green]✓[/]" if checked.correct else "[bold red]✗[/]"
-    con.print(f"{mark} {checked.feedback}", highlight=False)
+    con.print(f"{mark} {escape(checked.feedback)}", highlight=False)
     explanation = getattr(card, "explanation", "")
     if isinstance(card, ShortCard) and card.aliases:
         explanation = (explanation + "\n\n" if explanation else "") + "Also accepted: " + ", ".join(card.aliases)
@@ -233,12 +260,13 @@ def _grade_bar(view: CardView, keys: KeyReader, started: float, proposed: int | 
     con.print("  ".join(parts))
     suggestion = "proposed" if proposed else "default"
     con.print(f"[dim]Enter: {RATING_NAMES[default]} ({suggestion}) · u undo · q quit[/]")
-    key = _wait(keys, {"1", "2", "3", "4", ENTER, SPACE, "u", "q"})
+    # Enter only: a Space typed twice to reveal must not grade a card its user has not read yet.
+    key = _wait(keys, {"1", "2", "3", "4", ENTER, "u", "q"})
     if key == "q":
         return Quit()
     if key == "u":
         return Undo()
-    rating = default if key in (ENTER, SPACE) else int(key)
+    rating = default if key == ENTER else int(key)
     return Grade(rating=rating, duration_ms=int((time.monotonic() - started) * 1000))
 
 

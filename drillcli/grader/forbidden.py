@@ -41,6 +41,8 @@ AUTOGRAD_FUNCTIONS = (
     "torch.autograd.functional.vjp", "torch.autograd.functional.jvp",
     "torch.autograd.functional.jacobian", "torch.autograd.functional.hessian",
     "torch.autograd.functional.hvp", "torch.autograd.functional.vhp",
+    # forward-mode AD: tangents through make_dual/unpack_dual give derivatives too
+    "torch.autograd.forward_ad.make_dual", "torch.autograd.forward_ad.unpack_dual",
 )
 
 
@@ -78,6 +80,8 @@ def _resolve_entry(entry: str, out: Resolved) -> None:
         for path in AUTOGRAD_FUNCTIONS:
             out.add_function(_lookup(path), path)
         _add_module_members("torch.func", out, only_functions=True)
+        for base in ("make_dual", "unpack_dual"):  # torch._make_dual, torch._unpack_dual
+            _add_family(base, out)
         out.modules.update({"torch.autograd", "torch.func"})
         return
     if "*" in entry or "?" in entry:

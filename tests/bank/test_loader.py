@@ -153,3 +153,20 @@ def test_a_damaged_cache_is_rebuilt(tmp_path: Path, drill_home: Path) -> None:
     again = load_bank([FIXTURE_BANK])
     assert [c.id for c in again.cards] == [c.id for c in first.cards]
     assert cache.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_a_card_that_is_not_a_mapping_names_a_line_and_its_place(tmp_path: Path) -> None:
+    path = write_bank(tmp_path, "s.yaml", "format: 1\ntopic: basics\ncards:\n"
+                      "  - id: ok\n    type: recall\n    prompt: p\n    answer: a\n  - just a string\n")
+    assert messages(tmp_path) == [
+        f"{path}:3: cards item 2 must be a mapping (id, type, prompt...), not str 'just a string'"]
+
+
+def test_a_folder_that_is_not_a_bank_is_a_problem_not_an_empty_bank(tmp_path: Path) -> None:
+    write_bank(tmp_path, "a.yaml", "format: 1\ntopic: basics\ncards: []\n")
+    cards_folder = tmp_path / "cards"  # the usual slip: the cards folder instead of the bank
+    [problem] = check_bank([cards_folder])[1]
+    assert problem.file == str(cards_folder) and "not a bank" in problem.message and str(tmp_path) in problem.message
+    with pytest.raises(BankError, match="not a bank"):
+        load_bank([cards_folder])
+    assert check_bank([tmp_path]) == ([], [])

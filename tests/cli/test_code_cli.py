@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from drillcli.paths import bundled_challenges_dir
@@ -54,3 +59,115 @@ def test_today_offers_a_challenge_after_the_cards(drill_home: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Session done" in result.stdout and "Timed challenge:" in result.stdout and "[y/N]" in result.stdout
     assert attempts(drill_home) == []
+
+
+def test_hints_are_shown_as_written(drill_home: Path) -> None:
+    # the third hint says "Clamping probabilities to [eps, 1 − eps]": brackets, not markup
+    result = run_drill("code", "bce_with_logits", "--minutes", "2", "--device", "cpu", input="hhhq", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Hint 3/3:" in result.stdout and "[eps, 1 − eps]" in result.stdout
+
+
+def _wait_for(path: Path, text: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and proc.poll() is None:
+        if path.exists() and text in path.read_text(errors="replace"):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"no {text!r} in {path.read_text(errors='replace') if path.exists() else 'nothing'}")
+
+
+def test_a_workspace_file_gone_missing_is_a_note_not_a_crash(drill_home: Path, tmp_path: Path) -> None:
+    log = tmp_path / "out.txt"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "drillcli", "code", "softmax", "--minutes", "2",
+                                 "--device", "cpu"], stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT,
+                                text=True, env=os.environ.copy())
+        assert proc.stdin is not None
+        try:
+            _wait_for(log, "Every save is graded", proc)
+            (drill_home / "workspace" / "softmax.py").unlink()  # as an editor that saves by renaming
+            time.sleep(0.5)  # a few polls of the file
+            proc.stdin.write("\n")  # grade now
+            proc.stdin.flush()
+            _wait_for(log, "save it again", proc)
+            proc.stdin.write("q")
+            proc.stdin.close()
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    text = log.read_text()
+    assert proc.returncode == 0 and "Traceback" not in text, text
+    assert "No submission graded" in text
+    assert not (drill_home / "drill.db").exists() or attempts(drill_home) == []
+
+
+def test_the_countdown_starts_when_the_prompt_is_shown(drill_home: Path, tmp_path: Path) -> None:
+    # Loading torch takes seconds; that time must not come off the user's clock.
+    log = tmp_path / "out.txt"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "drillcli", "code", "softmax", "--minutes", "0.1",
+                                 "--device", "cpu"], stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT,
+                                text=True, env=os.environ.copy())
+        try:
+            _wait_for(log, "Every save is graded", proc)
+            shown = time.monotonic()
+            _wait_for(log, "Time is up", proc)
+            countdown = time.monotonic() - shown
+        finally:
+            assert proc.stdin is not None
+            proc.stdin.close()
+            proc.wait(timeout=60)
+    assert countdown >= 5.7, f"a 6 s countdown ended {countdown:.1f} s after the prompt appeared"
+
+
+def test_ctrl_c_in_todays_drill_ends_it_without_the_challenge_offer(drill_home: Path, tmp_path: Path) -> None:
+    log = tmp_path / "out.txt"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "drillcli"], stdin=subprocess.PIPE, stdout=out,
+                                stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
+        try:
+            _wait_for(log, "Space/Enter", proc)
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=30)  # stdin stays open: an offer would wait for its key
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            assert proc.stdin is not None
+            proc.stdin.close()
+    text = log.read_text()
+    assert proc.returncode == 0 and "Traceback" not in text, text
+    assert "Every grade given so far is saved" in text and "Timed challenge" not in text
+
+
+def test_time_up_on_an_untouched_starter_records_no_attempt(drill_home: Path, tmp_path: Path) -> None:
+    log = tmp_path / "out.txt"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "drillcli", "code", "softmax", "--minutes", "0.1",
+                                 "--device", "cpu"], stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT,
+                                text=True, env=os.environ.copy())
+        try:
+            _wait_for(log, "No submission graded", proc)
+        finally:
+            assert proc.stdin is not None
+            proc.stdin.close()
+            proc.wait(timeout=60)
+    assert "Time is up" in log.read_text()
+    assert not (drill_home / "drill.db").exists() or attempts(drill_home) == []
+
+
+def test_check_shows_what_the_program_printed_verbatim(tmp_path: Path) -> None:
+    sub = tmp_path / "sub.py"
+    sub.write_text('import torch\n\n\ndef softmax(x, dim=-1):\n    print("[bold]hi[/]")\n    return x * 0\n')
+    result = run_drill("check", str(sub), "--challenge", "softmax", "--device", "cpu", timeout=120)
+    assert result.returncode == 1 and "wrong_answer" in result.stdout
+    assert "[bold]hi[/]" in result.stdout and "\\[bold]" not in result.stdout
+
+
+def test_check_lists_no_tests_when_none_ran(tmp_path: Path) -> None:
+    sub = tmp_path / "sub.py"
+    sub.write_text("def softmax(x, dim=-1):\n    return (\n")
+    result = run_drill("check", str(sub), "--challenge", "softmax", "--device", "cpu", timeout=120)
+    assert result.returncode == 1 and "syntax_error" in result.stdout and "was never closed" in result.stdout
+    assert "not run" not in result.stdout  # thirteen rows of "skipped" would only hide the message

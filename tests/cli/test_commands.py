@@ -131,3 +131,55 @@ def test_a_card_removed_from_the_bank_keeps_its_history(fixture_only: Path, tmp_
     (fixture_only / "config.toml").write_text(f'include_bundled = false\nbanks = ["{FIXTURE_BANK}"]\n')
     states = {r["id"]: r["state"] for r in json.loads(run_drill("list", "--json").stdout)}
     assert states["fx-recall"] == "review"  # back in the bank: its history is intact
+
+
+def test_an_error_message_is_printed_as_it_is_not_as_markup(drill_home: Path) -> None:
+    drill_home.mkdir(parents=True)
+    (drill_home / "config.toml").write_text('"[/x]" = 1\n"[bold]y" = 2\n')
+    result = run_drill("list")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "unknown setting(s): [/x], [bold]y" in result.stderr
+
+
+def test_config_values_of_the_wrong_kind_are_refused(drill_home: Path) -> None:
+    drill_home.mkdir(parents=True)
+    (drill_home / "config.toml").write_text('include_bundled = "no"\n')
+    result = run_drill("list")
+    assert result.returncode == 1 and "include_bundled must be true or false" in result.stderr
+    (drill_home / "config.toml").write_text("session_limit = 0\n")  # a session of no cards at all
+    result = run_drill("cards", input="q")
+    assert result.returncode == 1 and "session_limit must be a whole number ≥ 1" in result.stderr
+
+
+def test_nothing_due_counts_the_new_cards_of_the_chosen_topic_only(fixture_only: Path) -> None:
+    result = run_drill("cards", "--topic", "optimizers", "--new", "0", input="q")
+    assert result.returncode == 0, result.stderr
+    assert "Nothing due right now" in result.stdout
+    assert "1 new card waits" in result.stdout  # fx-short; the five basics cards are not in this session
+    run_drill("cards", "--topic", "optimizers", input="adam\n3q")  # fx-short: due again in 10 min
+    result = run_drill("cards", "--topic", "basics", "--new", "0", input="q")
+    assert "5 new cards wait" in result.stdout and "Next card due" not in result.stdout
+
+
+def test_report_says_which_day_each_forecast_figure_is_for(fixture_only: Path) -> None:
+    run_drill("cards", input=" ab\n\n 4q")  # fx-explain due in 10 min, fx-recall in days
+    out = run_drill("report").stdout
+    assert "Due in the next 7 days: today 1 · " in out
+    assert "due now" in out  # the topic column counts what is due now, not later today
+
+
+def test_report_counts_one_leech_in_the_singular(fixture_only: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from drillcli.store.models import CardState
+    from drillcli.store.repo import Store
+
+    now = datetime.now(timezone.utc)
+    state = CardState(card_id="fx-recall", state="relearning", step=0, stability=0.5, difficulty=9.0,
+                      due=now - timedelta(hours=1), last_review=now - timedelta(days=2), reps=20, lapses=8)
+    store = Store.open(fixture_only / "drill.db")
+    store.record_review(rating=1, reviewed_at=now - timedelta(days=2), duration_ms=1000, before=state,
+                        after=state, session_id=None)
+    store.close()
+    out = run_drill("report").stdout
+    assert "1 relearning · 1 leech" in out and "leeches" not in out

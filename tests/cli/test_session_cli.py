@@ -114,3 +114,122 @@ def test_a_locked_database_is_one_clear_line_and_keeps_earlier_grades(fixture_on
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and ("busy" in result.stderr or "locked" in result.stderr)
     assert reviews(fixture_only) == [("fx-explain", 3)]
+
+
+# --- on a real terminal (a pty): the screen is cleared before each card ----------------------------------
+
+def _pty_session(args: list[str], script: list[tuple[str, str]], rows: int = 40) -> str:
+    """Run the CLI on a pseudo-terminal; for each (expected, keys), wait until `expected` is on screen, then
+    type `keys`. Returns everything the terminal received."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 100, 0, 0))
+    env = {**os.environ, "TERM": "xterm"}
+    proc = subprocess.Popen([sys.executable, "-m", "drillcli", *args], stdin=slave, stdout=slave,
+                            stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    seen = b""
+
+    def read_until(text: str) -> None:
+        nonlocal seen
+        start = len(seen)
+        deadline = time.monotonic() + 30
+        while text.encode() not in seen[start:]:
+            ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise AssertionError(f"waited for {text!r}; the terminal shows {seen[-1500:].decode(errors='replace')}")
+            try:
+                seen += os.read(master, 65536)
+            except OSError:  # the program ended
+                raise AssertionError(f"ended before {text!r}: {seen[-1500:].decode(errors='replace')}") from None
+
+    try:
+        for expected, keys in script:
+            read_until(expected)
+            os.write(master, keys.encode())
+        proc.wait(timeout=30)
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    return seen.decode(errors="replace")
+
+
+def _screens(output: str) -> list[str]:
+    return output.split("\x1b[2J")
+
+
+def test_on_a_terminal_the_undo_notice_stays_on_screen(fixture_only: Path) -> None:
+    out = _pty_session(["cards"], [
+        ("1/", " "), ("Tick the points", "ab\n"), ("Enter:", "3"),  # explain graded Good
+        ("2/", "u"),                                                   # the next card: undo
+        ("Undone", "q"),
+    ])
+    last = _screens(out)[-1]
+    assert "Undone:" in last and "fx-explain" in last and "Explain what a neuron computes" in last
+    assert reviews(fixture_only) == []
+
+
+def test_on_a_terminal_the_session_header_is_shown_with_the_first_card(fixture_only: Path) -> None:
+    out = _pty_session(["cards"], [("1/", "q")])
+    first = _screens(out)[1]
+    assert "0 due" in first and "new" in first and "Explain what a neuron computes" in first
+
+
+def test_a_second_space_does_not_grade_the_revealed_card(fixture_only: Path) -> None:
+    keys = " ab\n\n"  # explain: Good
+    keys += "  4"     # recall: Space reveals, a second Space (a double tap) does nothing, then Easy
+    result = run_drill("cards", input=keys + "q")
+    assert result.returncode == 0, result.stderr
+    assert reviews(fixture_only) == [("fx-explain", 3), ("fx-recall", 4)]
+
+
+def test_on_a_terminal_a_typed_answer_keeps_its_non_ascii_characters(fixture_only: Path) -> None:
+    out = _pty_session(["cards", "--topic", "basics", "--new", "4"], [
+        ("1/", " "), ("Tick the points", "ab\n"), ("Enter:", "4"),  # explain
+        ("2/", " "), ("Enter:", "4"),                               # recall
+        ("3/", " "), ("Enter:", "4"),                               # cloze
+        ("answer›", "55 ½\n"), ("Enter:", "q"),                     # numeric
+    ])
+    assert "55 ½ is not a number" in out
+
+
+def test_on_a_short_terminal_the_whole_checklist_stays_visible(fixture_only: Path) -> None:
+    # Three points and the count do not fit in three rows: nothing may hide behind '...'.
+    out = _pty_session(["cards"], [("1/", " "), ("Tick the points", "a"), ("1/2 must", "\n"), ("Enter:", "q")],
+                       rows=3)
+    assert "[x] a" in out and "1/2 must points made" in out
+
+
+def test_a_key_point_with_brackets_is_shown_as_written(fixture_only: Path, tmp_path: Path) -> None:
+    bank = tmp_path / "bank" / "cards"
+    bank.mkdir(parents=True)
+    (bank / "b.yaml").write_text(
+        "format: 1\ntopic: init\ncards:\n  - id: kp-brackets\n    type: explain\n    prompt: Why?\n"
+        "    answer: Because.\n    key_points:\n      must: ['Var(y) = n_in·Var(w)·E[x²]', 'x[bold]y']\n")
+    (fixture_only / "config.toml").write_text(f'include_bundled = false\nbanks = ["{bank.parent}"]\n')
+    result = run_drill("cards", input=" \nq")
+    assert result.returncode == 0, result.stderr
+    assert "Var(y) = n_in·Var(w)·E[x²]" in result.stdout and "x[bold]y" in result.stdout
+
+
+def test_an_empty_line_is_not_taken_as_a_typed_answer(fixture_only: Path) -> None:
+    keys = " ab\n\n 4 2"  # explain, recall, cloze
+    keys += "\n55\n3"     # numeric: a stray Enter first, then the answer, then Good
+    result = run_drill("cards", input=keys + "q")
+    assert result.returncode == 0, result.stderr
+    assert reviews(fixture_only)[-1] == ("fx-numeric", 3)
+    assert "✓ Correct: 55" in result.stdout and "not a number" not in result.stdout

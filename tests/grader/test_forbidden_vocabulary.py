@@ -26,6 +26,7 @@ def test_autograd_group_spares_grad_modes() -> None:
     functions = resolve(["autograd"]).functions
     assert torch.autograd.grad in functions and torch.Tensor.backward in functions
     assert torch.func.vjp in functions
+    assert torch.autograd.forward_ad.make_dual in functions and torch._make_dual in functions
     assert torch.no_grad not in functions and torch.enable_grad not in functions
 
 

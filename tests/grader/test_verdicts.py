@@ -57,6 +57,7 @@ CASES = [
     ("grad_backward.py", "fx_manual_grad", "forbidden"),
     ("grad_autograd.py", "fx_manual_grad", "forbidden"),
     ("grad_func.py", "fx_manual_grad", "forbidden"),
+    ("grad_forward_ad.py", "fx_manual_grad", "forbidden"),
 ]
 
 

@@ -38,10 +38,12 @@ def setup(state, X, y, batch_size, lr, momentum, loss):
 def epoch(entry, state, X, y, batch_size, lr, momentum, loss):
     model, loader, loss_fn, optimizer, device = setup(state, X, y, batch_size, lr, momentum, loss)
     out = entry(model, loader, loss_fn, optimizer, device)
-    if isinstance(out, torch.Tensor) and out.numel() == 1:
+    returned_tensor = isinstance(out, torch.Tensor)
+    if returned_tensor and out.numel() == 1:
         out = out.detach().cpu().reshape(()).item()
     return {
         "loss": out,
+        "returned_tensor": returned_tensor,
         "params": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
         "modes": list(model.modes),
     }

@@ -58,6 +58,8 @@ def _case(tol, name, seed, n, d_in, hidden, d_out, batch_size, lr, momentum, los
         if not all(modes):
             raise Failure("the model ran in eval mode: call model.train() before the loop")
         got = out["loss"]
+        if out.get("returned_tensor"):
+            raise Failure("returned a tensor: return the loss as a Python float (e.g. with loss.item())")
         if isinstance(got, bool) or not isinstance(got, (int, float)):
             raise Failure(f"expected the loss as a float, got {type(got).__name__}")
         params = out["params"]
