@@ -39,13 +39,15 @@ def _check_drop(x: torch.Tensor, p: float, out) -> torch.Tensor:
     # 0.01 is more than 7 standard errors and still catches keep/drop swapped or a fixed pattern.
     if abs(dropped - p) > 0.01:
         raise Failure(f"{dropped:.4f} of the elements were zeroed; expected about p = {p}")
-    # Zeros spread over the whole tensor: each row of the last dim (>= 128 elements) stays within 0.2
-    # of p (over 6 standard errors for 128 draws at p = 0.5).
+    # Zeros spread over the whole tensor: each row of the last dim (>= 128 elements) stays within 0.25
+    # of p. Exact binomial tails: a correct mask breaks this with probability < 1e-7 per test (the
+    # worst case is 1024 rows of 128 at p = 0.2; 0.2 would fail about once in 13,000 runs), while a
+    # mask drawn per row or per column is off by 1 - p on its dropped rows and p on its kept ones.
     rows = (~kept).double().reshape(-1, x.shape[-1]).mean(dim=1)
-    if (rows - p).abs().max().item() > 0.2:
+    if (rows - p).abs().max().item() > 0.25:
         raise Failure("zeros are not spread independently: some rows are dropped far more or less than p")
     cols = (~kept).double().reshape(-1, x.shape[-1]).mean(dim=0)
-    if (cols - p).abs().max().item() > 0.2:
+    if (cols - p).abs().max().item() > 0.25:
         raise Failure("zeros are not spread independently: some columns are dropped far more or less than p")
     return kept
 

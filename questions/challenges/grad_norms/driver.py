@@ -96,9 +96,22 @@ def norms(entry, spec, seed, x, y, loss_scale=1.0):
 
     with trusted():
         model = build_and_backward(spec, seed, x, y, loss_scale)
+        before = {n: (p.detach().clone(), None if p.grad is None else p.grad.detach().clone())
+                  for n, p in model.named_parameters()}
     out = entry(model)
+    with trusted():
+        # the function only reads: the gradients and the parameters must be as they were
+        changed = []
+        for n, p in model.named_parameters():
+            value, grad = before[n]
+            same_grad = (p.grad is None) if grad is None else (
+                p.grad is not None and p.grad.shape == grad.shape and torch.equal(p.grad.detach(), grad))
+            if not same_grad or not torch.equal(p.detach(), value):
+                changed.append(n)
+    tensors = []
     if isinstance(out, dict):
+        tensors = [k for k, v in out.items() if isinstance(v, torch.Tensor)]
         out = {
             k: (v.item() if isinstance(v, torch.Tensor) and v.numel() == 1 else v) for k, v in out.items()
         }
-    return out
+    return {"norms": out, "changed": changed, "tensors": tensors}

@@ -27,9 +27,18 @@ def _case(name, spec, seed, x, y, loss_scale=1.0, rtol=1e-4) -> Case:
     atol = 1e-6 * max(want.values(), default=0.0)
 
     def check(result: Result) -> None:
-        got = result.output
+        out = result.output
+        if not isinstance(out, dict) or "changed" not in out:
+            raise Failure("internal: the driver returned no result")
+        if out["changed"]:
+            raise Failure(f"the gradients or parameters of {out['changed']} were changed; "
+                          "grad_norms must only read them")
+        got = out["norms"]
         if not isinstance(got, dict):
             raise Failure(f"expected a dict, got {type(got).__name__}")
+        if out["tensors"]:
+            raise Failure(f"the values must be Python floats, not tensors (use .item()): "
+                          f"{out['tensors'][:3]} hold tensors")
         missing = [k for k in want if k not in got]
         extra = [k for k in got if k not in want]
         if missing:
