@@ -194,6 +194,29 @@ def _report_mismatch(a: torch.Tensor, e: torch.Tensor, *, what: str, atol: float
     )
 
 
+def filled_in_place(out: Any, shape: tuple[int, ...], dtype: torch.dtype, as_parameter: bool) -> torch.Tensor:
+    """For the init challenges: check what their driver reports about a tensor filled in place (same
+    object returned, still a parameter, same shape and dtype, finite, no longer zeros) and return its
+    values, flattened, in float64."""
+    if not isinstance(out, dict):
+        raise Failure("internal: the driver returned no result")
+    if not out["same_object"]:
+        raise Failure("must fill the tensor in place and return that same tensor object")
+    if as_parameter and not (out["is_parameter"] and out["requires_grad"]):
+        raise Failure("the nn.Parameter must stay a parameter that requires grad")
+    values = out["values"]
+    if tuple(values.shape) != shape:
+        raise Failure(f"shape changed: expected {list(shape)}, got {list(values.shape)}")
+    if values.dtype != dtype:
+        raise Failure(f"dtype changed: expected {dtype}, got {values.dtype}")
+    x = values.to(torch.float64).reshape(-1)
+    if not torch.isfinite(x).all():
+        raise Failure("the tensor holds non-finite values")
+    if int((x == 0).sum()) > x.numel() // 100:
+        raise Failure("the tensor was not filled (it still holds many zeros)")
+    return x
+
+
 def seeded(seed: int) -> torch.Generator:
     """A CPU generator for building inputs reproducibly."""
     return torch.Generator().manual_seed(seed)
