@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import sys
@@ -41,11 +42,11 @@ class KeyReader:
 
     def line(self, prompt: str = "") -> str | None:
         """A typed line without its newline; None at end of input."""
+        if self.tty:
+            return self._tty_line(prompt)
         if prompt:
             sys.stdout.write(prompt)
             sys.stdout.flush()
-        if self.tty:
-            return self._tty_line()
         chars: list[str] = []
         while True:
             ch = self._read_char()
@@ -55,17 +56,14 @@ class KeyReader:
                 return "".join(chars)
             chars.append(ch)
 
-    def _tty_line(self) -> str | None:
-        """Bytes up to Enter, decoded together: a character typed as several UTF-8 bytes stays whole."""
-        assert self._fd is not None
-        data = b""
-        while True:
-            byte = os.read(self._fd, 1)
-            if byte == b"":
-                return data.decode(errors="replace") if data else None
-            if byte in (b"\n", b"\r"):
-                return data.decode(errors="replace")
-            data += byte
+    def _tty_line(self, prompt: str) -> str | None:
+        """A line with editing (arrows, backspace, history) where readline exists; None at end of input."""
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401 - importing it gives input() line editing
+        try:
+            return input(prompt)  # readline knows the prompt, so editing keeps it on screen
+        except EOFError:
+            return None
 
     def _read_char(self) -> str:
         if self.tty:
