@@ -2,8 +2,9 @@
 
 One row per card, keyed by the file it came from; a file's rows are replaced whenever its size or
 modification time (or the bank format, or drillcli's version) changes. A session reads only the small
-columns of every card (id, topic, type, most-asked) and the full card of those it shows. Nothing here is
-essential: any failure just means the YAML is parsed again.
+columns of every card (id, topic, type, most-asked, asked) and the full card of those it shows. A cache
+written under another `CACHE_SCHEMA` is dropped and rebuilt. Nothing here is essential: any failure just
+means the YAML is parsed again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from drillcli import __version__
-from drillcli.bank.schema import CARD_MODELS, FORMAT_VERSION, CardBase, KeyPoints
+from drillcli.bank.schema import CARD_MODELS, FORMAT_VERSION, Asked, CardBase, KeyPoints
+
+# The layout of the cache's tables and card JSON; bump it when either changes (2: the `asked` column).
+CACHE_SCHEMA = 2
 
 
 class CardRef(NamedTuple):
@@ -25,10 +29,11 @@ class CardRef(NamedTuple):
     topic: str
     type: str
     most_asked: bool
+    asked: Asked = Asked.MEDIUM
 
 
 def ref_of(card: CardBase) -> CardRef:
-    return CardRef(card.id, card.topic, card.type, card.most_asked)
+    return CardRef(card.id, card.topic, card.type, card.most_asked, card.asked)
 
 
 def stamp_of(path: Path) -> str | None:
@@ -44,10 +49,15 @@ class CardCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, isolation_level=None, timeout=5)
         self.db.execute("PRAGMA journal_mode = WAL")
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != CACHE_SCHEMA:
+            self.db.execute("DROP TABLE IF EXISTS card")
+            self.db.execute("DROP TABLE IF EXISTS file")
+            self.db.execute(f"PRAGMA user_version = {CACHE_SCHEMA}")
         self.db.execute("CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, stamp TEXT NOT NULL)")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS card (path TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,"
-            " topic TEXT NOT NULL, type TEXT NOT NULL, most_asked INTEGER NOT NULL, json TEXT NOT NULL,"
+            " topic TEXT NOT NULL, type TEXT NOT NULL, most_asked INTEGER NOT NULL, asked TEXT NOT NULL,"
+            " json TEXT NOT NULL,"
             " PRIMARY KEY (path, seq))"
         )
         self.db.execute("CREATE INDEX IF NOT EXISTS card_id ON card (id)")
@@ -70,12 +80,12 @@ class CardCache:
         return row is not None and row[0] == stamp
 
     def store(self, path: Path, stamp: str, cards: list[CardBase]) -> None:
-        rows = [(str(path), i, c.id, c.topic, c.type, int(c.most_asked), c.model_dump_json())
+        rows = [(str(path), i, c.id, c.topic, c.type, int(c.most_asked), str(c.asked), c.model_dump_json())
                 for i, c in enumerate(cards)]
         try:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("DELETE FROM card WHERE path = ?", (str(path),))
-            self.db.executemany("INSERT INTO card VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT INTO card VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self.db.execute("INSERT OR REPLACE INTO file VALUES (?, ?)", (str(path), stamp))
             self.db.execute("COMMIT")
         except sqlite3.Error:
@@ -83,9 +93,9 @@ class CardCache:
                 self.db.execute("ROLLBACK")
 
     def refs(self, path: Path) -> list[CardRef]:
-        rows = self.db.execute("SELECT id, topic, type, most_asked FROM card WHERE path = ? ORDER BY seq",
+        rows = self.db.execute("SELECT id, topic, type, most_asked, asked FROM card WHERE path = ? ORDER BY seq",
                                (str(path),))
-        return [CardRef(r[0], r[1], r[2], bool(r[3])) for r in rows]
+        return [CardRef(r[0], r[1], r[2], bool(r[3]), Asked(r[4])) for r in rows]
 
     def cards(self, paths: Iterable[Path], ids: Iterable[str] | None = None) -> dict[str, CardBase]:
         """Full cards of the given files (only `ids`, when given)."""
@@ -109,4 +119,5 @@ def from_cached(text: str) -> CardBase:
     data = json.loads(text)
     if "key_points" in data:
         data["key_points"] = KeyPoints.model_construct(**data["key_points"])
+    data["asked"] = Asked(data.get("asked", Asked.MEDIUM))
     return CARD_MODELS[data["type"]].model_construct(**data)

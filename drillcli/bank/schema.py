@@ -6,6 +6,7 @@ Pydantic validates each YAML mapping; the loader adds the file and line each obj
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -18,6 +19,18 @@ CLOZE_BLANK = re.compile(r"\{\{(.+?)\}\}")
 CardType = Literal["explain", "recall", "cloze", "numeric", "mcq", "short"]
 CARD_TYPES: tuple[str, ...] = ("explain", "recall", "cloze", "numeric", "mcq", "short")
 TYPED_ANSWER_TYPES = frozenset({"numeric", "mcq", "short"})
+
+
+class Asked(StrEnum):
+    """How often interviews ask a card's question, judged from how many independent public question
+    lists ask it (high: most lists; medium: several; low: few or only as a follow-up)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+ASKED_ORDER: dict[Asked, int] = {Asked.HIGH: 0, Asked.MEDIUM: 1, Asked.LOW: 2}
 
 
 class _Strict(BaseModel):
@@ -38,6 +51,7 @@ class CardBase(_Strict):
     tags: list[str] | None = None
     difficulty: Literal[1, 2, 3] | None = None
     most_asked: bool = False
+    asked: Asked = Asked.MEDIUM
     related: list[str] = Field(default_factory=list)
     # Where the card came from; filled by the loader, never written in YAML.
     source_file: str = ""
