@@ -11,10 +11,14 @@ session_limit = 50              # cards per session at most
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, published as tomli
+    import tomli as tomllib
 
 from drillcli import paths
 from drillcli.errors import DrillError
@@ -35,8 +39,12 @@ def load_config(path: Path | None = None) -> Config:
         return Config()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DrillError(f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise DrillError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8") from None
+    except OSError as exc:
+        raise DrillError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DrillError(f"{path}: invalid TOML: {exc}") from None
     return _from_dict(data, path)
 
 
