@@ -10,11 +10,14 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from drillcli import __version__
+from drillcli.bank.topics import TOPICS
+from drillcli.cli.complete import complete_challenge, complete_topic
 from drillcli.errors import DrillError
 
 # No third-party pydantic plugins in a CLI: looking them up costs start-up time on every command.
@@ -24,21 +27,43 @@ app = typer.Typer(
     name="drill",
     help="Drills for deep-learning interviews: spaced-repetition flashcards, timed PyTorch "
     "challenges graded by hidden tests, and progress reports. With no command: today's drill.",
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 bank_app = typer.Typer(help="Check question banks.", no_args_is_help=True)
-app.add_typer(bank_app, name="bank")
+app.add_typer(bank_app, name="bank", short_help="Check question banks: validate, lint.")
 
-Topic = Annotated[Optional[str], typer.Option(help="Only this topic (see `drill list`).")]  # noqa: UP045
-Device = Annotated[str, typer.Option(help="auto (CUDA when present), cpu or cuda.")]
-AsJson = Annotated[bool, typer.Option("--json", help="JSON on stdout.")]
+Topic = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    metavar="TOPIC", help=f"Only this topic: {', '.join(TOPICS)}.", autocompletion=complete_topic)]
+Device = Annotated[str, typer.Option(metavar="auto|cpu|cuda", help="Where to run: auto (CUDA when present), "
+                                     "cpu or cuda.")]
+AsJson = Annotated[bool, typer.Option("--json", help="JSON on stdout (errors too: {\"error\": ...}).")]
 BankPath = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Argument(help="A bank folder (holding cards/ and challenges/). Default: every configured bank."),
+    typer.Argument(metavar="PATH", help="A bank folder (holding cards/ and challenges/) or one card file. "
+                   "Default: every configured bank.", show_default=False),
 ]
+
+
+class Command(TyperCommand):
+    """Usage lines as people write them: `drill check [OPTIONS] FILE`, not `{FILE}`."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p
+                for p in super().collect_usage_pieces(ctx)]  # type: ignore[arg-type]
+
+
+MAX_DAYS = 3650  # ten years: far more history than anyone has, far less than a date can hold
+MAX_MINUTES = 600.0  # a countdown of ten hours at most; `inf` would overflow the clock
+
+
+def _finite(value: float | None) -> float | None:
+    """Ranges let NaN through (every comparison with it is false)."""
+    if value is not None and value != value:
+        raise typer.BadParameter("must be a number of minutes, not nan")
+    return value
 
 
 class What(str, Enum):
@@ -57,7 +82,7 @@ def root(
     ctx: typer.Context,
     bank: Annotated[
         Optional[list[Path]],  # noqa: UP045
-        typer.Option("--bank", help="Extra bank folder merged with the bundled one (repeatable).",
+        typer.Option("--bank", metavar="PATH", help="Extra bank folder merged with the bundled one (repeatable).",
                      envvar="DRILL_BANK"),
     ] = None,
     version: Annotated[
@@ -72,7 +97,7 @@ def root(
         today(ctx)
 
 
-@app.command("cards")
+@app.command("cards", cls=Command, short_help="A flashcard session: due cards, then new ones.")
 def cards(
     ctx: typer.Context,
     topic: Topic = None,
@@ -87,13 +112,15 @@ def cards(
     cards_command(ctx, topic=topic, limit=limit, new=new, most_asked=most_asked)
 
 
-@app.command("code")
+@app.command("code", cls=Command, short_help="A timed PyTorch challenge, graded at each save.")
 def code(
     ctx: typer.Context,
     challenge_id: Annotated[Optional[str], typer.Argument(  # noqa: UP045
-        metavar="[ID]", help="Challenge id (see `drill list challenges`); omitted: the tool picks one.")] = None,
+        metavar="ID", help="Challenge id (see `drill list challenges`); omitted: the tool picks one.",
+        autocompletion=complete_challenge)] = None,
     minutes: Annotated[Optional[float], typer.Option(  # noqa: UP045
-        min=0.1, help="Countdown length (default: the challenge's own).")] = None,
+        min=0.1, max=MAX_MINUTES, callback=_finite, metavar="M",
+        help="Countdown length in minutes (default: the challenge's own).")] = None,
     device: Device = "auto",
     fresh: Annotated[bool, typer.Option("--fresh", help="Start again from the starter file.")] = False,
 ) -> None:
@@ -103,11 +130,12 @@ def code(
     code_command(ctx, challenge_id=challenge_id, minutes=minutes, device=device, fresh=fresh)
 
 
-@app.command("check")
+@app.command("check", cls=Command, short_help="Grade a file against a challenge's hidden tests.")
 def check(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The Python file to grade.")],
-    challenge: Annotated[str, typer.Option("--challenge", "-c", help="Challenge id.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The Python file to grade.", show_default=False)],
+    challenge: Annotated[str, typer.Option("--challenge", "-c", metavar="ID", help="Challenge id.",
+                                           autocompletion=complete_challenge)],
     device: Device = "auto",
     as_json: AsJson = False,
 ) -> None:
@@ -117,10 +145,10 @@ def check(
     check_command(ctx, file=file, challenge=challenge, device=device, as_json=as_json)
 
 
-@app.command("list")
+@app.command("list", cls=Command, short_help="The bank's cards or challenges, with their state.")
 def list_(
     ctx: typer.Context,
-    what: Annotated[What, typer.Argument(help="cards or challenges.")] = What.cards,
+    what: Annotated[What, typer.Argument(metavar="WHAT", help="What to list.")] = What.cards,
     topic: Topic = None,
     as_json: AsJson = False,
 ) -> None:
@@ -130,12 +158,14 @@ def list_(
     list_command(ctx, what=what.value, topic=topic, as_json=as_json)
 
 
-@app.command("report")
+@app.command("report", cls=Command, short_help="The progress report.")
 def report(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option(min=1, help="The period the activity figures cover.")] = 30,
+    days: Annotated[int, typer.Option(min=1, max=MAX_DAYS, metavar="N",
+                                      help="The period the activity figures cover, in days.")] = 30,
     as_json: AsJson = False,
-    html: Annotated[Optional[Path], typer.Option(help="Also write the report as an HTML page.")] = None,  # noqa: UP045
+    html: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        metavar="FILE", help="Also write the report as an HTML page.")] = None,
 ) -> None:
     """The progress report: what is learned, what is weak, what is due, how the coding drills go."""
     from drillcli.cli.report import report_command
@@ -143,15 +173,43 @@ def report(
     report_command(ctx, days=days, as_json=as_json, html=html)
 
 
-@bank_app.command("validate")
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    file: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
+        metavar="[FILE]", help="Write your whole history (states, reviews, attempts with code, config) as JSON.")] = None,
+    anki: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        metavar="FILE.apkg", help="Write the bank's cards as an Anki deck instead.")] = None,
+    markdown: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        metavar="DIR", help="Write the bank as Markdown, one file per topic, instead.")] = None,
+) -> None:
+    """Your history as one versioned JSON file, or the bank as an Anki deck or Markdown."""
+    from drillcli.cli.export import export_command
+
+    export_command(ctx, file=file, anki=anki, markdown=markdown)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A file written by `drill export FILE`.")],
+    merge: Annotated[bool, typer.Option(
+        "--merge", help="Combine with the history already here (later reviews win, nothing duplicated).")] = False,
+) -> None:
+    """Restore a history written by `drill export` into DRILL_HOME (empty, unless --merge)."""
+    from drillcli.cli.export import import_command
+
+    import_command(file, merge=merge)
+
+
+@bank_app.command("validate", cls=Command, short_help="Check a bank folder or card file for errors.")
 def bank_validate(ctx: typer.Context, path: BankPath = None) -> None:
-    """Check a bank folder: every problem as `file:line: message`; exit 1 if there is any."""
+    """Check a bank folder or one card file: every problem as `file:line: message`; exit 1 if there is any."""
     from drillcli.cli.bank import validate_command
 
     validate_command(ctx, path)
 
 
-@bank_app.command("lint")
+@bank_app.command("lint", cls=Command, short_help="Validation plus the quality rules.")
 def bank_lint(
     ctx: typer.Context,
     path: BankPath = None,
@@ -166,14 +224,38 @@ def bank_lint(
 
 
 def main() -> None:
-    """Entry point of the console script: run the app, print a domain error as one line."""
+    """Entry point of the console script. A domain error or a misused option is one line on stderr, or
+    `{"error": ...}` on stdout when `--json` was asked for; the exit status is the same either way."""
+    from drillcli.cli.streams import guard_standard_streams
+
+    guard_standard_streams()
+    as_json = "--json" in sys.argv[1 : sys.argv.index("--") if "--" in sys.argv else None]
     try:
-        app()
+        status = app(standalone_mode=False)
     except DrillError as exc:
+        _fail(exc, as_json)
+    except _CLICK_EXCEPTION as exc:  # a misused option or argument: click's own message, exit 2
+        _fail(DrillError(exc.format_message(), exit_code=exc.exit_code), as_json,  # type: ignore[attr-defined]
+              usage=exc)
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write("\ninterrupted\n")
+        sys.exit(130)
+    sys.exit(status if isinstance(status, int) else 0)
+
+
+# Click's base exception, whichever click Typer uses (its own copy in recent versions).
+_CLICK_EXCEPTION: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+def _fail(exc: DrillError, as_json: bool, usage: Exception | None = None) -> NoReturn:
+    if as_json:
+        import json
+
+        typer.echo(json.dumps({"error": exc.message}))
+    elif usage is not None:
+        usage.show()  # type: ignore[attr-defined]
+    else:
         from drillcli.cli.render import print_error
 
         print_error(exc)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        sys.stderr.write("\ninterrupted\n")
-        sys.exit(130)
+    sys.exit(exc.exit_code)
