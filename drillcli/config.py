@@ -5,6 +5,7 @@ banks = ["~/my-cards"]          # extra bank folders, merged with the bundled on
 desired_retention = 0.9         # FSRS target recall probability
 new_per_day = 10                # new cards introduced per day
 session_limit = 50              # cards per session at most
+learn_ahead_minutes = 20        # at the end of a session, learning cards due this soon are shown early
 ```
 """
 
@@ -31,6 +32,7 @@ class Config:
     new_per_day: int = 10
     session_limit: int = 50
     include_bundled: bool = True
+    learn_ahead_minutes: int = 20
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -49,7 +51,8 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def _from_dict(data: dict[str, object], path: Path) -> Config:
-    known = {"banks", "desired_retention", "new_per_day", "session_limit", "include_bundled"}
+    known = {"banks", "desired_retention", "new_per_day", "session_limit", "include_bundled",
+             "learn_ahead_minutes"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise DrillError(f"{path}: unknown setting(s): {', '.join(unknown)}")
@@ -64,6 +67,7 @@ def _from_dict(data: dict[str, object], path: Path) -> Config:
         desired_retention=float(retention),
         new_per_day=_count(data, "new_per_day", 10, path),
         session_limit=_count(data, "session_limit", 50, path, least=1),
+        learn_ahead_minutes=_count(data, "learn_ahead_minutes", 20, path),
         include_bundled=_flag(data, "include_bundled", True, path),
     )
 
