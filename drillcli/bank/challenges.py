@@ -39,8 +39,21 @@ class Challenge:
         path = self.folder / "driver.py"
         return path if path.is_file() else None
 
+    @property
+    def explanation(self) -> str:
+        """Markdown shown after a solve or a give-up ("" when the challenge has none yet)."""
+        return self.meta.explanation
+
+    @property
+    def mutants(self) -> dict[str, str]:
+        """Mutant name (file stem under mutants/) -> the verdict the grader must give it."""
+        return dict(self.meta.mutants)
+
     def mutant_paths(self) -> list[Path]:
         return sorted((self.folder / "mutants").glob("*.py"))
+
+    def mutant_path(self, name: str) -> Path:
+        return self.folder / "mutants" / f"{name}.py"
 
 
 def load_challenge(folder: Path) -> Challenge:

@@ -151,6 +151,13 @@ CARD_MODELS: dict[str, type[CardBase]] = {
 }
 
 
+# The grader's verdicts a known-wrong solution may get (never accepted, never internal_error).
+MutantVerdict = Literal[
+    "wrong_answer", "runtime_error", "time_limit", "memory_limit", "output_limit",
+    "syntax_error", "missing_entry_point", "forbidden",
+]
+
+
 class ChallengeMeta(_Strict):
     """`questions/challenges/<id>/challenge.yaml`; the folder also holds starter.py, reference.py,
     tests.py (hidden tests, trusted side), optional driver.py and mutants/*.py."""
@@ -170,5 +177,9 @@ class ChallengeMeta(_Strict):
     prompt: Annotated[str, Field(min_length=1)]
     hints: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    # Each known-wrong solution `mutants/<name>.py` and the verdict the grader must give it.
+    mutants: dict[str, MutantVerdict] = Field(default_factory=dict)
+    # Markdown shown after a solve or a give-up: the idea, the classic mistakes, the cost.
+    explanation: str = ""
     source_file: str = ""
     source_line: int = 0

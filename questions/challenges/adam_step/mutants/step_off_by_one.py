@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (treats step as counting from 0)
 def adam_step(param, grad, m, v, step, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
     b1, b2 = betas
     t = step + 1  # treats step as counting from 0

@@ -1,4 +1,3 @@
-# expected verdict: forbidden (calls torch._fused_adam_, the kernel behind Adam(fused=True))
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (log(1 - sigmoid(100)) = log(0): infinite loss)
 import torch
 
 

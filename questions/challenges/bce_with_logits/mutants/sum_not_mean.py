@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (sums instead of averaging)
 import torch
 
 

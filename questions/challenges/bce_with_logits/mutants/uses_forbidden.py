@@ -1,4 +1,3 @@
-# expected verdict: forbidden (calls F.binary_cross_entropy_with_logits)
 import torch.nn.functional as F
 
 

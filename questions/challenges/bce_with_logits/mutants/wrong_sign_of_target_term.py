@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (+x·t instead of −x·t)
 import torch
 
 

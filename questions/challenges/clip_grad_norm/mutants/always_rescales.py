@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (scales up to max_norm even when the norm is below it)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (builds new tensors; the caller's gradients stay unclipped)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (clips each tensor by its own norm instead of the global norm)
 import torch
 
 

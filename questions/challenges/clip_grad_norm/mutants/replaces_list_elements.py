@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (puts new tensors into the list; the caller's own tensors stay unclipped)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (returns the norm after clipping)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: forbidden (calls torch.nn.utils.clip_grad_norm_)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (cosine progress measured from step 0, not from the end of warmup)
 import math
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (decays to 0 whatever min_lr is)
 import math
 
 

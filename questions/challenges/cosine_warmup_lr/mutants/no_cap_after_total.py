@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (t is not capped at 1: the rate climbs back after total_steps)
 import math
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (warmup runs through step == warmup_steps with a shifted slope)
 import math
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (warmup uses (step + 1) / warmup_steps)
 import math
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (log of softmax: log(0) for tiny probabilities)
 import torch
 
 

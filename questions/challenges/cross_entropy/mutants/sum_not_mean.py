@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (sums over the batch instead of averaging)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (logits[:, targets] picks an (N, N) block, not one logit per row)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (drops the factor 1/2)
 import math
 
 import torch

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (x·sigmoid(1.702x) approximation)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (the tanh approximation, not exact GELU)
 import math
 
 import torch

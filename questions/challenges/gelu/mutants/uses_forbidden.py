@@ -1,4 +1,3 @@
-# expected verdict: forbidden (calls F.gelu)
 import torch.nn.functional as F
 
 

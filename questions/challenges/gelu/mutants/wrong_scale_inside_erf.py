@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (erf(x/2) instead of erf(x/√2))
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (reads the norms, then clears the gradients it was asked only to read)
 def grad_norms(model):
     norms = {name: p.grad.norm().item() for name, p in model.named_parameters() if p.grad is not None}
     model.zero_grad()

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (hard-codes delta = 1)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (delta·(|d| − delta) in the linear branch)
 import torch
 
 

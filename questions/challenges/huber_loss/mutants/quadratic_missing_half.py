@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (d² instead of ½d²)
 import torch
 
 

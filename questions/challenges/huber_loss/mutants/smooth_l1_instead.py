@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (smooth-L1 (beta = delta): differs from Huber when delta ≠ 1)
 import torch
 
 

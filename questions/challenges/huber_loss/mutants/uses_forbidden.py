@@ -1,4 +1,3 @@
-# expected verdict: forbidden (calls F.smooth_l1_loss)
 import torch.nn.functional as F
 
 

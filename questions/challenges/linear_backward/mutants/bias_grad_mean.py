@@ -1,3 +1,2 @@
-# expected verdict: wrong_answer (averages grad_out over the batch instead of summing)
 def linear_backward(x, weight, grad_out):
     return grad_out @ weight, grad_out.T @ x, grad_out.mean(dim=0)

@@ -1,4 +1,3 @@
-# expected verdict: runtime_error (grad_out @ W.T: a shape error, or a wrong value when W is square)
 def linear_backward(x, weight, grad_out):
     # only has the right shape when the weight is square
     return grad_out @ weight.T, grad_out.T @ x, grad_out.sum(dim=0)

@@ -1,4 +1,3 @@
-# expected verdict: forbidden (calls torch.autograd.grad)
 import torch
 
 

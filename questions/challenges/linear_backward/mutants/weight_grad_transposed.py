@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (computes xᵀ·grad_out and reshapes it)
 def linear_backward(x, weight, grad_out):
     # (in, out) reshaped to look right
     gw = (x.T @ grad_out).reshape(weight.shape)

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (never adds the bias)
 import torch
 
 

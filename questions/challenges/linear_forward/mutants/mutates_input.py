@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (unsqueezes the caller's 1-D x in place)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (uses the (out, in) weight as if it were (in, out))
 import torch
 
 

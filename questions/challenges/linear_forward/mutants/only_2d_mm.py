@@ -1,4 +1,3 @@
-# expected verdict: runtime_error (torch.mm handles 2-D input only: 1-D and 3-D x fail)
 import torch
 
 

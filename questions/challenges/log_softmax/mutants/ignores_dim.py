@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (always reduces over the last dimension)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: runtime_error (reduces without keepdim, so the max broadcasts along the wrong axis)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (exp without the max shift overflows for logits around 1e4)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (detaches the hidden layer, so fc1 gets no gradient)
 import torch
 from torch import nn
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (no activation between the layers)
 from torch import nn
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (hand-rolled parameters instead of nn.Linear fc1/fc2)
 import torch
 from torch import nn
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (a ReLU after fc2 clips the logits)
 import torch
 from torch import nn
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (layers live in an nn.Sequential, not fc1/fc2)
 import torch
 from torch import nn
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (first buffer is the grad tensor itself; zero_grad wipes it)
 def sgd_momentum_step(param, grad, buf, lr, momentum):
     if buf is None:
         buf = grad  # no copy: the buffer is the gradient tensor itself

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (EMA buffer m·buf + (1 − m)·grad, not PyTorch's)
 def sgd_momentum_step(param, grad, buf, lr, momentum):
     # exponential moving average instead of PyTorch's momentum buffer
     new_buf = grad.clone() if buf is None else momentum * buf + (1 - momentum) * grad

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (folds lr into the buffer)
 def sgd_momentum_step(param, grad, buf, lr, momentum):
     new_buf = lr * grad if buf is None else momentum * buf + lr * grad
     return param - new_buf, new_buf

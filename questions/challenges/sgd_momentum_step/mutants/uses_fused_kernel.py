@@ -1,4 +1,3 @@
-# expected verdict: forbidden (calls torch._fused_sgd_, the kernel behind SGD(fused=True))
 import torch
 
 

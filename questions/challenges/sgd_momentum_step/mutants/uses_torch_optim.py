@@ -1,4 +1,3 @@
-# expected verdict: forbidden (calls torch.optim.SGD)
 import torch
 
 

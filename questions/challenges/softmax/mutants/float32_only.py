@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (casts to float32, so a float64 input loses its dtype)
 import torch
 
 

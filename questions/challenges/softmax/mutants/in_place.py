@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (shifts the caller's tensor in place)
 import torch
 
 

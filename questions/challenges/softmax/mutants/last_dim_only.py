@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (ignores `dim`; right only when dim is the last one)
 import torch
 
 

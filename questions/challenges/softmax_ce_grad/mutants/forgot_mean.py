@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (missing the 1/N of the mean)
 import torch
 
 

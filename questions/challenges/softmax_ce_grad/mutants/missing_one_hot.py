@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (subtracts p_t² instead of 1 at the target)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (softmax over dim 0 instead of the classes)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (accumulates the loss tensors and returns a tensor, not a float)
 def train_one_epoch(model, loader, loss_fn, optimizer, device):
     model.train()
     total, count = 0.0, 0

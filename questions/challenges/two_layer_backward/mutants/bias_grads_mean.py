@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (bias gradients averaged instead of summed)
 import torch
 
 

@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (gw2 from the pre-activation z instead of relu(z))
 import torch
 
 

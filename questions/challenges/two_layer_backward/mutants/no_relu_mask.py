@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (passes the gradient through the ReLU unmasked)
 import torch
 
 

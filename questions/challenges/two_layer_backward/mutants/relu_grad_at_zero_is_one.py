@@ -1,4 +1,3 @@
-# expected verdict: wrong_answer (mask z >= 0: ReLU'(0) should be 0)
 import torch
 
 

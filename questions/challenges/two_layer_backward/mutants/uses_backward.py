@@ -1,4 +1,3 @@
-# expected verdict: forbidden (calls .backward())
 import torch
 
 
