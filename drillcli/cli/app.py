@@ -123,11 +123,14 @@ def code(
         help="Countdown length in minutes (default: the challenge's own).")] = None,
     device: Device = "auto",
     fresh: Annotated[bool, typer.Option("--fresh", help="Start again from the starter file.")] = False,
+    edit: Annotated[bool, typer.Option(
+        "--edit", help="Open the file in $VISUAL/$EDITOR: a GUI editor's window, or a tmux pane beside the "
+        "countdown.")] = False,
 ) -> None:
     """A timed coding challenge: edit the file in your editor; every save is graded by hidden tests."""
     from drillcli.cli.code import code_command
 
-    code_command(ctx, challenge_id=challenge_id, minutes=minutes, device=device, fresh=fresh)
+    code_command(ctx, challenge_id=challenge_id, minutes=minutes, device=device, fresh=fresh, edit=edit)
 
 
 @app.command("check", cls=Command, short_help="Grade a file against a challenge's hidden tests.")

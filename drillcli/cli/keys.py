@@ -9,6 +9,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from drillcli.errors import DrillError
+
 ENTER = "\n"
 SPACE = " "
 ESC = "\x1b"
@@ -23,6 +25,8 @@ class KeyReader:
 
     def __init__(self, stream=None) -> None:  # type: ignore[no-untyped-def]
         self.stream = stream or sys.stdin
+        if self.stream is None:  # started with stdin closed (`drill <&-`): Python leaves sys.stdin None
+            raise DrillError("stdin is closed: run drill in a terminal, or pipe the keys into it")
         self.tty = self.stream.isatty()
         self._fd = self.stream.fileno() if self.tty else None
 

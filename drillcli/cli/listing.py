@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from drillcli.bank.challenges import load_challenges
 from drillcli.bank.topics import TOPICS, topic_title
 from drillcli.cli.context import Env
-from drillcli.cli.render import console
+from drillcli.cli.render import console, print_json, safe
 from drillcli.errors import UsageError
 from drillcli.study.states import card_label
 
@@ -45,11 +43,11 @@ def list_command(ctx: typer.Context, *, what: str, topic: str | None, as_json: b
     env = Env.of(ctx)
     if what == "cards":
         rows = card_rows(env, topic)
-        _print_json([asdict(r) for r in rows]) if as_json else _render_cards(rows)
+        print_json([asdict(r) for r in rows]) if as_json else _render_cards(rows)
     else:
         crow = challenge_rows(env, topic)
         if as_json:
-            _print_json([{k: v for k, v in asdict(r).items() if k in ("id", "topic", "difficulty", "solved")}
+            print_json([{k: v for k, v in asdict(r).items() if k in ("id", "topic", "difficulty", "solved")}
                          for r in crow])
         else:
             _render_challenges(crow)
@@ -70,10 +68,6 @@ def challenge_rows(env: Env, topic: str | None) -> list[ChallengeRow]:
             for ch in load_challenges(env.bank_dirs) if topic is None or ch.meta.topic == topic]
 
 
-def _print_json(data: object) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
 STATE_STYLE = {"new": "dim", "learning": "yellow", "relearning": "yellow", "review": "green",
                "due": "bold magenta", "leech": "bold red"}
 
@@ -85,7 +79,7 @@ def _render_cards(rows: list[CardRow]) -> None:
         table.add_column(col)
     for r in rows:
         star = " ★" if r.most_asked else ""
-        table.add_row(r.id + star, r.topic, r.type, f"[{STATE_STYLE.get(r.state, '')}]{r.state}[/]")
+        table.add_row(safe(r.id) + star, safe(r.topic), safe(r.type), f"[{STATE_STYLE.get(r.state, '')}]{r.state}[/]")
     con.print(table)
     con.print(_topic_counts(rows))
 
@@ -99,7 +93,7 @@ def _topic_counts(rows: list[CardRow]) -> Table:
         by_topic.setdefault(r.topic, Counter())[r.state] += 1
     for topic in [t for t in TOPICS if t in by_topic] + sorted(set(by_topic) - set(TOPICS)):
         c = by_topic[topic]
-        table.add_row(topic_title(topic), str(sum(c.values())), str(c["new"]), str(c["due"]),
+        table.add_row(safe(topic_title(topic)), str(sum(c.values())), str(c["new"]), str(c["due"]),
                       str(c["learning"] + c["relearning"]), str(c["review"]), str(c["leech"]))
     return table
 
@@ -110,5 +104,5 @@ def _render_challenges(rows: list[ChallengeRow]) -> None:
         table.add_column(col)
     for r in rows:
         status = "[green]solved[/]" if r.solved else (f"{r.attempts} tries" if r.attempts else "[dim]new[/]")
-        table.add_row(r.id, r.topic, r.difficulty, escape(r.title), status)
+        table.add_row(safe(r.id), safe(r.topic), safe(r.difficulty), safe(r.title), status)
     console().print(table)

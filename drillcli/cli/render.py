@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -24,9 +25,22 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def safe(text: object) -> str:
+    """Text from a bank, a file name or a message, made safe to put inside Rich markup: `[/]` or `[bold]`
+    in a card shows as written instead of styling the screen or raising a MarkupError."""
+    return escape(str(text))
+
+
+def print_json(data: object) -> None:
+    """One JSON document on stdout; non-ASCII text is escaped where stdout cannot encode it."""
+    from drillcli.cli.streams import stdout_is_unicode
+
+    out(json.dumps(data, indent=2, ensure_ascii=not stdout_is_unicode()) + "\n")
+
+
 def print_error(exc: DrillError) -> None:
     con = err_console()
-    con.print(f"[bold red]error:[/] {escape(exc.message)}", markup=True, soft_wrap=True)
+    con.print(f"[bold red]error:[/] {safe(exc.message)}", markup=True, soft_wrap=True)
     for line in exc.details[1:] if len(exc.details) > 1 else []:
         con.print(line, markup=False, soft_wrap=True)
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from drillcli.bank.challenges import load_challenges
 from drillcli.cli.context import Env
-from drillcli.cli.render import console
+from drillcli.cli.render import console, print_json, safe
 from drillcli.errors import DrillError
 from drillcli.report.build import Report, build_report, review_rows
 from drillcli.study.scheduler import make_scheduler
@@ -25,11 +23,11 @@ def report_command(ctx: typer.Context, *, days: int, as_json: bool, html: Path |
     if html is not None:
         _write_html(report, html)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
+        print_json(report.to_dict())
     else:
         render_report(report)
         if html is not None:
-            console().print(f"[dim]HTML report written to {escape(str(html))}[/]")
+            console().print(f"[dim]HTML report written to {safe(html)}[/]")
 
 
 def make_report(env: Env, days: int) -> Report:
@@ -70,7 +68,7 @@ def render_report(r: Report) -> None:
     con.print(f"Coding: [bold]{c.solved}[/] of {c.available} challenges solved, {c.attempted} attempted, "
               f"{c.attempts} attempts" + (f" ({c.timed_solved} solved against the clock)" if c.timed_solved else ""))
     if r.weak:
-        con.print("Weakest cards: " + ", ".join(f"{w.id} ({w.lapses} lapses, {w.retrievability:.0%})"
+        con.print("Weakest cards: " + ", ".join(f"{safe(w.id)} ({w.lapses} lapses, {w.retrievability:.0%})"
                                                 for w in r.weak[:5]))
     if r.forecast:
         con.print("Due in the next 7 days: " + " · ".join(_forecast_day(i, d) for i, d in enumerate(r.forecast)))
@@ -91,6 +89,6 @@ def _topic_table(r: Report) -> Table:
     for t in r.topics:
         retention = "–" if t.retention is None else f"{t.retention:.0%}"
         style = "red" if t.retention is not None and t.retention < 0.8 else ""
-        table.add_row(t.title, str(t.cards), str(t.reviewed), str(t.mastered), str(t.due),
+        table.add_row(safe(t.title), str(t.cards), str(t.reviewed), str(t.mastered), str(t.due),
                       f"[{style}]{retention}[/]" if style else retention)
     return table

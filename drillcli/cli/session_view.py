@@ -220,7 +220,7 @@ def _typed_hint(card: CardBase) -> str:
     if isinstance(card, McqCard):
         return f"type a letter ({LETTERS[0]}-{LETTERS[len(card.choices) - 1]}) then Enter"
     if isinstance(card, NumericCard):
-        unit = f" in {card.unit}" if card.unit else ""
+        unit = f" in {escape(card.unit)}" if card.unit else ""  # markup-safe: a unit may hold "[/]"
         return f"type a number{unit} then Enter"
     return "type your answer then Enter"
 
