@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,23 +87,45 @@ def challenge_folders(bank_dirs: list[Path]) -> list[Path]:
     return folders
 
 
+def duplicate_folders(folders: list[Path]) -> dict[str, list[Path]]:
+    """Challenge ids held by more than one folder (a challenge's id is its folder's name)."""
+    by_id: dict[str, list[Path]] = {}
+    for folder in folders:
+        by_id.setdefault(folder.name, []).append(folder)
+    return {cid: found for cid, found in by_id.items() if len(found) > 1}
+
+
+def duplicate_message(challenge_id: str, folders: list[Path]) -> str:
+    return f"challenge id {challenge_id!r} appears twice: {folders[0]} and {folders[1]} (rename one of the folders)"
+
+
+def _refuse_duplicates(folders: list[Path]) -> None:
+    for challenge_id, found in duplicate_folders(folders).items():
+        raise DrillError(duplicate_message(challenge_id, found))
+
+
 def load_challenges(bank_dirs: list[Path]) -> list[Challenge]:
-    seen: dict[str, Path] = {}
-    challenges: list[Challenge] = []
-    for folder in challenge_folders(bank_dirs):
-        challenge = load_challenge(folder)
-        if challenge.id in seen:
-            raise DrillError(
-                f"challenge id {challenge.id!r} appears twice: {seen[challenge.id]} and {folder}"
-            )
-        seen[challenge.id] = folder
-        challenges.append(challenge)
-    return challenges
+    folders = challenge_folders(bank_dirs)
+    _refuse_duplicates(folders)
+    return [load_challenge(folder) for folder in folders]
 
 
 def find_challenge(bank_dirs: list[Path], challenge_id: str) -> Challenge:
-    for folder in challenge_folders(bank_dirs):
-        if folder.name == challenge_id:
-            return load_challenge(folder)
-    known = ", ".join(p.name for p in challenge_folders(bank_dirs)) or "none"
-    raise UsageError(f"unknown challenge {challenge_id!r} (known: {known})")
+    """The challenge with this id; a bank holding it twice is an error, as it is for `load_challenges`."""
+    folders = challenge_folders(bank_dirs)
+    found = [f for f in folders if f.name == challenge_id]
+    if len(found) > 1:
+        raise DrillError(duplicate_message(challenge_id, found))
+    if found:
+        return load_challenge(found[0])
+    raise UsageError(unknown_challenge(challenge_id, sorted({f.name for f in folders})))
+
+
+def unknown_challenge(challenge_id: str, known: list[str]) -> str:
+    """'unknown challenge 'sofmax'; did you mean softmax, log_softmax?', or the whole list when none is close."""
+    close = difflib.get_close_matches(challenge_id, known, n=3, cutoff=0.6)
+    if not close:  # a typo in the middle of a long id: try its parts (`scaled_dot_attention`)
+        close = [k for k in known if challenge_id and (challenge_id in k or k in challenge_id)][:3]
+    if close:
+        return f"unknown challenge {challenge_id!r}; did you mean {', '.join(close)}? (`drill list challenges`)"
+    return f"unknown challenge {challenge_id!r} (known: {', '.join(known) or 'none'})"

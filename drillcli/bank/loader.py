@@ -103,7 +103,7 @@ def check_bank(dirs: list[Path]) -> tuple[list[CardBase], list[Problem]]:
             file_cards, file_problems = parse_card_file(path)
             cards.extend(file_cards)
             problems.extend(file_problems)
-    problems.extend(_duplicate_ids(cards))
+    problems.extend(duplicate_ids(cards))
     return cards, problems
 
 
@@ -162,10 +162,11 @@ def _duplicate_refs(refs: list[CardRef], store: CardCache, files: list[Path]) ->
     cards: list[CardBase] = []
     for path in files:
         cards += [c for c in store.cards([path]).values() if c.id in dup]
-    return _duplicate_ids(cards)
+    return duplicate_ids(cards)
 
 
-def _duplicate_ids(cards: list[CardBase]) -> list[Problem]:
+def duplicate_ids(cards: list[CardBase]) -> list[Problem]:
+    """A problem for each card whose id an earlier card already has."""
     first: dict[str, CardBase] = {}
     problems = []
     for card in cards:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    import fsrs
 
 from drillcli import paths
 from drillcli.bank.cache import CardRef, ref_of
@@ -20,11 +25,13 @@ from drillcli.store.repo import Store
 @dataclass
 class Env:
     extra_banks: list[Path] = field(default_factory=list)
+    # A read-only command (list, report) creates nothing: with no DRILL_HOME yet, it reads an empty history.
+    read_only: bool = False
 
     @classmethod
-    def of(cls, ctx: typer.Context) -> Env:
+    def of(cls, ctx: typer.Context, *, read_only: bool = False) -> Env:
         root = ctx.find_root()
-        return cls(extra_banks=list(root.obj or []))
+        return cls(extra_banks=list(root.obj or []), read_only=read_only)
 
     @cached_property
     def config(self) -> Config:
@@ -36,7 +43,8 @@ class Env:
 
     @cached_property
     def bank(self) -> Bank:
-        return load_bank(self.bank_dirs)
+        # The card cache lives in DRILL_HOME: a read-only command does not create one to fill it.
+        return load_bank(self.bank_dirs, use_cache=not (self.read_only and not paths.drill_home().exists()))
 
     @cached_property
     def deck_refs(self) -> list[CardRef]:
@@ -65,7 +73,27 @@ class Env:
 
     @cached_property
     def store(self) -> Store:
-        return Store.open(paths.db_path())
+        path = paths.db_path()
+        if self.read_only and not path.exists():
+            return _empty_store()
+        return Store.open(path)
+
+    @cached_property
+    def scheduler(self) -> fsrs.Scheduler:
+        """FSRS with the user's fitted parameters (`drill tune`) when there are any, else the defaults."""
+        from drillcli.store.params import active_parameters
+        from drillcli.study.scheduler import make_scheduler
+
+        return make_scheduler(self.config.desired_retention, active_parameters(self.store.db))
+
+
+def _empty_store() -> Store:
+    """A history with nothing in it, in memory: what a read-only command shows before the first session."""
+    from drillcli.store.migrations import migrate
+
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    migrate(db)
+    return Store(db)
 
 
 def _generated_cards() -> list[CardBase]:

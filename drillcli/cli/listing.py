@@ -40,7 +40,7 @@ def list_command(ctx: typer.Context, *, what: str, topic: str | None, as_json: b
     """What is in the bank, with each item's state."""
     if topic is not None and topic not in TOPICS:
         raise UsageError(f"unknown topic {topic!r} (topics: {', '.join(TOPICS)})")
-    env = Env.of(ctx)
+    env = Env.of(ctx, read_only=True)
     if what == "cards":
         rows = card_rows(env, topic)
         print_json([asdict(r) for r in rows]) if as_json else _render_cards(rows)

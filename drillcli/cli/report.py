@@ -18,7 +18,7 @@ from drillcli.study.scheduler import make_scheduler
 
 def report_command(ctx: typer.Context, *, days: int, as_json: bool, html: Path | None) -> None:
     """The progress report: what is learned, what is weak, what is due, how the coding drills go."""
-    env = Env.of(ctx)
+    env = Env.of(ctx, read_only=True)
     report = make_report(env, days)
     if html is not None:
         _write_html(report, html)
