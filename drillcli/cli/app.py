@@ -97,6 +97,14 @@ def root(
         today(ctx)
 
 
+class AskedLevel(str, Enum):
+    """How often a question is asked (the bank's `asked` field)."""
+
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
 @app.command("cards", cls=Command, short_help="A flashcard session: due cards, then new ones.")
 def cards(
     ctx: typer.Context,
@@ -105,11 +113,16 @@ def cards(
     new: Annotated[Optional[int], typer.Option(  # noqa: UP045
         min=0, help="New cards to add (default: what is left of today's budget).")] = None,
     most_asked: Annotated[bool, typer.Option("--most-asked", help="Only the most-asked questions.")] = False,
+    asked: Annotated[Optional[AskedLevel], typer.Option(  # noqa: UP045
+        help="Only questions asked this often in interviews.")] = None,
+    ahead: Annotated[bool, typer.Option(
+        "--ahead", help="Practise ahead: cards not due yet, soonest first, saved as early reviews.")] = False,
 ) -> None:
     """A flashcard session: due cards first (most overdue first), then new ones."""
     from drillcli.cli.cards import cards_command
 
-    cards_command(ctx, topic=topic, limit=limit, new=new, most_asked=most_asked)
+    cards_command(ctx, topic=topic, limit=limit, new=new, most_asked=most_asked, ahead=ahead,
+                  asked=asked.value if asked else None)
 
 
 @app.command("code", cls=Command, short_help="A timed PyTorch challenge, graded at each save.")
@@ -190,6 +203,18 @@ def export(
     from drillcli.cli.export import export_command
 
     export_command(ctx, file=file, anki=anki, markdown=markdown)
+
+
+@app.command("tune")
+def tune_(
+    ctx: typer.Context,
+    retention: Annotated[bool, typer.Option(
+        "--retention", help="Suggest a desired retention from a workload simulation instead.")] = False,
+) -> None:
+    """Fit the FSRS scheduler to your own reviews; keep the fit only if it predicts your recall better."""
+    from drillcli.cli.tune import tune_command
+
+    tune_command(ctx, retention=retention)
 
 
 @app.command("import")

@@ -77,9 +77,35 @@ def m002_sessions_and_attempts(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX attempt_challenge ON attempt (challenge_id, finished_at)")
 
 
+def m003_early_reviews_and_latest(db: sqlite3.Connection) -> None:
+    """Reviews given before the card was due are marked; a card's latest review is found by index (undo
+    checks that the review it removes is still the card's latest)."""
+    db.execute("ALTER TABLE review ADD COLUMN early INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX review_card_latest ON review (card_id, id)")
+
+
+def m004_fsrs_parameters(db: sqlite3.Connection) -> None:
+    """FSRS parameters fitted to the user's own reviews (`drill tune`); the newest active row is used."""
+    db.execute(
+        """CREATE TABLE fsrs_parameters (
+            id INTEGER PRIMARY KEY,
+            fitted_at REAL NOT NULL,
+            parameters TEXT NOT NULL,
+            reviews INTEGER NOT NULL,
+            log_loss_before REAL,
+            log_loss_after REAL,
+            rmse_before REAL,
+            rmse_after REAL,
+            active INTEGER NOT NULL DEFAULT 1
+        )"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", m001_initial),
     ("002_sessions_and_attempts", m002_sessions_and_attempts),
+    ("003_early_reviews_and_latest", m003_early_reviews_and_latest),
+    ("004_fsrs_parameters", m004_fsrs_parameters),
 ]
 
 

@@ -16,9 +16,12 @@ _STATE_NAMES = {fsrs.State.Learning: "learning", fsrs.State.Review: "review",
 _STATES = {name: state for state, name in _STATE_NAMES.items()}
 
 
-def make_scheduler(desired_retention: float = 0.9) -> fsrs.Scheduler:
-    """Fuzzing is off so that the same history always gives the same schedule."""
-    return fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+def make_scheduler(desired_retention: float = 0.9, parameters: tuple[float, ...] | None = None) -> fsrs.Scheduler:
+    """Fuzzing is off so that the same history always gives the same schedule. `parameters`: the user's
+    fitted FSRS parameters (`drill tune`), else the library's defaults."""
+    if parameters is None:
+        return fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+    return fsrs.Scheduler(parameters=parameters, desired_retention=desired_retention, enable_fuzzing=False)
 
 
 def review(
