@@ -42,7 +42,11 @@ def test_a_wrong_file_is_graded_and_the_user_gives_up(drill_home: Path) -> None:
     assert (drill_home / "workspace" / "softmax.py").read_text() == (
         bundled_challenges_dir() / "softmax" / "starter.py").read_text()
     assert "runtime_error" in result.stdout and "NotImplementedError" in result.stdout
-    assert "Not solved this time" in result.stdout
+    assert "Given up after 1 graded save" in result.stdout and "reference: softmax" in result.stdout
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert lines.count("NotImplementedError") == 1, result.stdout  # once, under the first test's traceback
+    assert "13 tests: NotImplementedError" in result.stdout
+    assert f'File "{drill_home / "workspace" / "softmax.py"}"' in result.stdout  # not the attempt's copy
     assert attempts(drill_home) == [("softmax", "runtime_error", 1)]
 
 

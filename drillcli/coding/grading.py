@@ -1,0 +1,161 @@
+"""The one place `drill code` reaches the grader: a `Grader` that warms up in the background.
+
+`PoolGrader` adapts today's `GraderPool` (which imports torch when created) so that nothing torch-related
+runs on the caller's thread: `start()` returns at once, the pool is built and warmed on a thread of its own.
+When the grader offers this interface itself, only this module changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from drillcli.errors import DrillError
+
+if TYPE_CHECKING:
+    from drillcli.bank.challenges import Challenge
+    from drillcli.grader.report import GradeReport
+
+READY_POLL_S = 0.05
+
+
+class GraderUnavailable(DrillError):
+    """The grader could not start (no such device, a broken install); nothing can be graded."""
+
+
+class Grader(Protocol):
+    """What the challenge loop needs from a grader. `grade` is called from one thread at a time."""
+
+    def start(self) -> None:
+        """Begin warming up; returns at once."""
+
+    def ready(self) -> bool:
+        """True once a grade would start at once (or once starting has failed: see `error`)."""
+
+    def error(self) -> DrillError | None:
+        """Why the grader could not start, once `ready()`; None when it works."""
+
+    def grade(self, copy: Path, workspace: Path) -> GradeReport:
+        """Grade the file `copy`; messages name `workspace` (the file the user edits) instead."""
+
+    def cancel(self) -> None:
+        """Stop the grade in flight, if any (its result no longer matters); returns at once."""
+
+    def close(self) -> None:
+        """Stop everything this grader started."""
+
+
+def wait_ready(grader: Grader, stop: threading.Event, poll_s: float = READY_POLL_S) -> bool:
+    """Block until the grader is ready or `stop` is set; True when ready."""
+    while not grader.ready():
+        if stop.wait(poll_s):
+            return False
+    return True
+
+
+def shown_as(report: GradeReport, copy: Path, workspace: Path) -> GradeReport:
+    """The report with the graded copy's name replaced by the workspace file's path everywhere."""
+
+    def fix(text: str) -> str:
+        return text.replace(str(copy), str(workspace)).replace(f'"{copy.name}"', f'"{workspace}"')
+
+    tests = [dataclasses.replace(t, message=fix(t.message)) for t in report.tests]
+    return dataclasses.replace(report, tests=tests, message=fix(report.message),
+                               output_excerpt=fix(report.output_excerpt))
+
+
+class PoolGrader:
+    """Today's warm `GraderPool`, started off the caller's thread."""
+
+    def __init__(self, challenge: Challenge, device: str) -> None:
+        self._challenge = challenge
+        self._device = device
+        self._lock = threading.Lock()
+        self._ready = threading.Event()
+        self._closed = False
+        self._pool: Any = None
+        self._error: DrillError | None = None
+        self.warm_s: float | None = None  # how long warming took (shown by benchmarks and the status line)
+
+    def start(self) -> None:
+        threading.Thread(target=self._warm, name="grader-warm-up", daemon=True).start()
+
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def error(self) -> DrillError | None:
+        return self._error
+
+    def grade(self, copy: Path, workspace: Path) -> GradeReport:
+        self._ready.wait()
+        if self._error is not None or self._pool is None:
+            raise self._error or GraderUnavailable("the grader is closed")
+        report = self._pool.grade(copy, self._challenge)
+        return shown_as(report, copy, workspace)
+
+    def cancel(self) -> None:
+        pool = self._pool
+        if pool is not None:
+            pool.cancel()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.cancel()
+            pool.close()
+
+    def _warm(self) -> None:
+        started = time.monotonic()
+        try:
+            self._build()
+        except DrillError as exc:
+            self._error = exc
+        except Exception as exc:  # noqa: BLE001 - said once, then the attempt ends with it
+            if not self._closed:
+                self._error = GraderUnavailable(f"the grader failed to start: {type(exc).__name__}: {exc}")
+        finally:
+            self.warm_s = time.monotonic() - started
+            self._ready.set()
+
+    def _build(self) -> None:
+        from drillcli.grader.pool import resolve_device
+
+        device = resolve_device(self._device)  # imports torch: here, never on the screen's thread
+        with self._lock:
+            if self._closed:
+                return
+            self._pool = _cancellable_pool(device)
+            self._pool.expect(self._challenge)
+            self._pool.start()
+            pool = self._pool
+        pool.prepare(self._challenge)
+
+
+def _cancellable_pool(device: str) -> Any:
+    """A `GraderPool` that remembers the worker in use so that a newer save can stop it."""
+    from drillcli.grader.pool import GraderPool
+    from drillcli.grader.procs import stop_group
+
+    class CancellablePool(GraderPool):
+        in_flight: Any = None
+
+        def _take(self, challenge: Challenge) -> Any:
+            worker = super()._take(challenge)
+            self.in_flight = worker
+            return worker
+
+        def _retire(self, worker: Any) -> None:
+            self.in_flight = None
+            super()._retire(worker)
+
+        def cancel(self) -> None:
+            worker = self.in_flight
+            if worker is not None:
+                stop_group(worker)
+
+    return CancellablePool(device)
