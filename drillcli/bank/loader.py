@@ -186,8 +186,8 @@ def parse_card_file(path: Path) -> tuple[list[CardBase], list[Problem]]:
         raw = load_yaml(path)
     except YamlSyntaxError as exc:
         return [], [Problem(str(path), exc.line, exc.reason)]
-    except DrillError as exc:
-        return [], [Problem(str(path), 0, exc.message)]
+    except DrillError as exc:  # unreadable, not UTF-8, too large
+        return [], [Problem(str(path), 1, exc.message.removeprefix(f"{path}: "))]
     header_problems = _check_header(path, raw)
     if header_problems:
         return [], header_problems
@@ -217,14 +217,18 @@ def _check_header(path: Path, raw: Any) -> list[Problem]:
         problems.append(Problem(file, line_of(raw, "format"),
                                 f"format {fmt!r} is not supported (this version reads format: {FORMAT_VERSION})"))
     topic = raw.get("topic")
-    if topic is not None and topic not in TOPICS:
+    if topic is not None and not _known_topic(topic):
         problems.append(Problem(file, line_of(raw, "topic"), _unknown_topic(topic)))
-    unknown = sorted(k for k in raw if k not in ("format", "topic", "cards", "__line__", "__lines__"))
+    unknown = sorted((k for k in raw if k not in ("format", "topic", "cards", "__line__", "__lines__")), key=str)
     for key in unknown:
-        problems.append(Problem(file, line_of(raw, key), f"unknown key {key!r}"))
+        problems.append(Problem(file, line_of(raw, str(key)), f"unknown key {key!r}"))
     if not isinstance(raw.get("cards"), list):
         problems.append(Problem(file, line_of(raw, "cards") or 1, "cards must be a list"))
     return problems
+
+
+def _known_topic(topic: object) -> bool:
+    return isinstance(topic, str) and topic in TOPICS
 
 
 def _unknown_topic(topic: object) -> str:
@@ -259,7 +263,7 @@ def _precheck(file: str, entry: dict[str, Any], data: dict[str, Any]) -> list[Pr
                         f"{label}unknown type {data.get('type')!r} (expected one of: {', '.join(CARD_TYPES)})")]
     if data.get("topic") is None:
         return [Problem(file, line_of(entry), f"{label}no topic (set it on the card or the file)")]
-    if data["topic"] not in TOPICS:
+    if not _known_topic(data["topic"]):
         return [Problem(file, line_of(entry, "topic") or line_of(entry), label + _unknown_topic(data["topic"]))]
     return []
 
