@@ -54,29 +54,31 @@ def step_latencies(home: Path, bank: Path, steps: int = 200) -> list[float]:
     from rich.console import Console
 
     from drillcli.bank.loader import load_bank
-    from drillcli.cli.session_view import CardView, _card_panel
+    from drillcli.cli.session_view import CardView, card_panel
     from drillcli.store.repo import Store
-    from drillcli.study.queue import QueueFilter, build_queue
-    from drillcli.study.scheduler import GOOD, make_scheduler
-    from drillcli.study.session import Session
+    from drillcli.study.queue import QueueFilter
+    from drillcli.study.scheduler import GOOD
+    from drillcli.study.session import SessionOptions, Show, StudySession
+
+    def clock() -> datetime:
+        return datetime.now(timezone.utc)
 
     cards = {c.id: c for c in load_bank([bank]).cards}
     store = Store.open(home / "drill.db")
-    now = datetime.now(timezone.utc)
-    states = store.card_states()
-    queue = build_queue(list(cards.values()), states, now, QueueFilter(limit=steps + 1, new_limit=0))
-    session = Session(queue=queue.ids, states=states, scheduler=make_scheduler())
-    sid = store.start_session("bench", now)
+    options = SessionOptions(filter=QueueFilter(limit=steps + 1), new=0)
+    session = StudySession(store, list(cards.values()), options, clock)
     screen = Console(file=io.StringIO(), width=100)
     samples = []
-    for _ in range(min(steps, len(queue.ids) - 1)):
+    step = session.next()
+    for _ in range(min(steps, session.planned - 1)):
+        assert isinstance(step, Show)
         t0 = time.perf_counter()
-        step = session.grade(GOOD, datetime.now(timezone.utc), 3000)
-        store.record_review(rating=step.rating, reviewed_at=step.at, duration_ms=step.duration_ms,
-                            before=step.before, after=step.after, session_id=sid)
-        card = cards[session.current]
-        screen.print(_card_panel(CardView(card, session.position + 1, len(session.queue),
-                                          session.states.get(card.id), session.scheduler, True)))
+        session.grade(step.card_id, GOOD, 3000)
+        step = session.next()
+        assert isinstance(step, Show)
+        card = cards[step.card_id]
+        screen.print(card_panel(CardView(card, step.index, step.planned, step.state, session.scheduler, True,
+                                         clock)))
         samples.append((time.perf_counter() - t0) * 1000)
     return samples
 

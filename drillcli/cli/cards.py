@@ -1,154 +1,260 @@
-"""`drill cards` and `drill` (today's drill): a flashcard session in the terminal."""
+"""`drill cards` and `drill` (today's drill): keys and screens over the session service in `study.session`."""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import typer
+from rich.console import Console
+from rich.live import Live
+from rich.markup import escape
 
+from drillcli.bank.schema import Asked, CardBase
 from drillcli.bank.topics import TOPICS
 from drillcli.cli.context import Env
-from drillcli.cli.keys import KeyReader
+from drillcli.cli.keys import ENTER, KeyReader
 from drillcli.cli.render import console, human_delta, require_width
-from drillcli.cli.session_view import CardView, Quit, Undo, show_card
+from drillcli.cli.session_view import CardView, Quit, Undo, card_name, show_card
 from drillcli.errors import UsageError
-from drillcli.study.queue import QueueFilter, build_queue, matches, start_of_day
-from drillcli.study.scheduler import make_scheduler
-from drillcli.study.session import Session
+from drillcli.store.tx import StoreBusy
+from drillcli.study.queue import QueueFilter
+from drillcli.study.scheduler import RATING_NAMES
+from drillcli.study.session import (
+    Done,
+    Graded,
+    NotSaved,
+    SessionOptions,
+    SessionSummary,
+    StudySession,
+    UndoOutcome,
+    Wait,
+)
+
+RETRY_EVERY_S = 2.0
+
+# card_of(card_id, showing) -> the card to show (a generated card is drawn afresh for each showing)
+CardSource = Callable[[str, int], CardBase]
 
 
-def _check_topic(topic: str | None) -> str | None:
-    if topic is not None and topic not in TOPICS:
-        raise UsageError(f"unknown topic {topic!r} (topics: {', '.join(TOPICS)})")
-    return topic
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
-def cards_command(
-    ctx: typer.Context, *, topic: str | None, limit: int, new: int | None, most_asked: bool
-) -> None:
-    """A flashcard session: due cards first, then new ones."""
+def check_topic(topic: str | None) -> str | None:
+    """A topic by its name or title, in any case."""
+    if topic is None:
+        return None
+    wanted = topic.strip().casefold()
+    for name, title in TOPICS.items():
+        if wanted in (name.casefold(), title.casefold()):
+            return name
+    raise UsageError(f"unknown topic {topic!r} (topics: {', '.join(TOPICS)})")
+
+
+@dataclass(frozen=True)
+class Asking:
+    """The options as the user typed them, so hints can repeat them."""
+
+    topic: str | None = None
+    most_asked: bool = False
+    asked: str | None = None
+
+    def command(self, *extra: str) -> str:
+        parts = ["drill cards"]
+        if self.topic:
+            parts += ["--topic", self.topic]
+        if self.most_asked:
+            parts.append("--most-asked")
+        if self.asked:
+            parts += ["--asked", self.asked]
+        return " ".join([*parts, *extra])
+
+
+def cards_command(ctx: typer.Context, *, topic: str | None, limit: int, new: int | None, most_asked: bool,
+                  ahead: bool = False, asked: str | None = None) -> None:
+    """A flashcard session: due cards first, then new ones (or, with `ahead`, cards not due yet)."""
     env = Env.of(ctx)
-    run_session(env, topic=_check_topic(topic), limit=limit, new=new, most_asked=most_asked)
+    name = check_topic(topic)
+    level = Asked(asked) if asked else None
+    options = session_options(env, QueueFilter(name, most_asked, level, limit), new=new, ahead=ahead)
+    run_session(env, options, Asking(name, most_asked, asked))
 
 
 def today(ctx: typer.Context) -> None:
     """Today's drill: due cards first, then new ones, then an offer of a timed challenge."""
     env = Env.of(ctx)
-    result = run_session(env, topic=None, limit=env.config.session_limit, new=None, most_asked=False)
-    if not result.interrupted:  # Ctrl-C means "stop now", not "what next?"
-        _offer_challenge(env)
+    options = session_options(env, QueueFilter(limit=env.config.session_limit), new=None, ahead=False)
+    if not run_session(env, options, Asking()):  # Ctrl-C means "stop now", not "what next?"
+        from drillcli.cli.code import offer_timed_challenge
+
+        offer_timed_challenge(env)
 
 
-@dataclass
-class SessionResult:
-    reviewed: int
-    again: int
-    seconds: float
-    interrupted: bool = False
+def session_options(env: Env, flt: QueueFilter, *, new: int | None, ahead: bool) -> SessionOptions:
+    cfg = env.config
+    return SessionOptions(filter=flt, new=new, new_per_day=cfg.new_per_day, ahead=ahead,
+                          learn_ahead=timedelta(minutes=cfg.learn_ahead_minutes),
+                          desired_retention=cfg.desired_retention)
 
 
-def run_session(env: Env, *, topic: str | None, limit: int, new: int | None, most_asked: bool) -> SessionResult:
+def run_session(env: Env, options: SessionOptions, asking: Asking) -> bool:
+    """Run a session in the terminal; True if it was interrupted (Ctrl-C)."""
     con = console()
     require_width(con)
-    refs = env.deck_refs
-    store = env.store
-    now = datetime.now(timezone.utc)
-    states = store.due_states(now)
-    new_budget = new if new is not None else max(0, env.config.new_per_day - store.new_cards_since(start_of_day(now)))
-    flt = QueueFilter(topic=topic, most_asked=most_asked, limit=limit, new_limit=new_budget)
-    queue = build_queue(refs, states, now, flt, seen=store.seen_ids())
-    if not queue.ids:
-        _nothing_due(env, store.card_states(), flt, now)
-        return SessionResult(0, 0, 0.0)
-    session = Session(queue=queue.ids, states=states, scheduler=make_scheduler(env.config.desired_retention))
-    session_id = store.start_session("cards", now)
-    intro = f"[bold]{len(queue.due)} due[/], {len(queue.new)} new. Space/Enter reveals · 1-4 grade · u undo · q quit"
+    session = StudySession(env.store, env.deck_refs, options, clock=utc_now, scheduler=env.scheduler)
+    if session.planned == 0:
+        render_nothing_due(con, session.summary(), options, asking, utc_now())
+        return False
+    deck = env.cards_for(session.plan)
     interrupted = False
     try:
-        _loop(env, session, session_id, intro)
+        drive(con, KeyReader(), session, lambda cid, n: env.materialise(deck[cid], seed=n), intro(session))
     except KeyboardInterrupt:
         interrupted = True
         con.print("\n[dim]Stopped. Every grade given so far is saved.[/]")
     finally:
-        store.end_session(session_id, datetime.now(timezone.utc))
-    result = _summarise(env, session)
-    return replace(result, interrupted=interrupted)
+        session.close()
+    render_summary(con, session.summary(), session.clock())
+    return interrupted
 
 
-def _loop(env: Env, session: Session, session_id: int, notice: str) -> None:
-    """Show cards until the queue is done or the user quits. `notice` goes above the next card: the screen
-    is cleared before each one, so a line printed in between would never be seen."""
-    keys = KeyReader()
-    deck = env.cards_for(list(dict.fromkeys(session.queue)))
+def intro(session: StudySession) -> str:
+    if session.options.ahead:
+        lead = f"[bold]{session.planned} not yet due[/], reviewed early"
+    else:
+        new = session.planned_new
+        lead = f"[bold]{session.planned - new} due[/], {new} new"
+    return f"{lead}. Space/Enter reveals · 1-4 grade · u undo · q quit"
+
+
+def drive(con: Console, keys: KeyReader, session: StudySession, card_of: CardSource, notice: str) -> None:
+    """Show cards until the session is done or the user quits."""
     shown = 0
-    while not session.done:
-        card_id = session.current
-        view = CardView(card=env.materialise(deck[card_id], seed=shown), index=session.position + 1,
-                        total=len(session.queue), state=session.states.get(card_id),
-                        scheduler=session.scheduler, can_undo=bool(session.history), notice=notice)
+    while True:
+        step = session.next()
+        if isinstance(step, Done):
+            return
+        if isinstance(step, Wait):
+            if not wait_for(con, keys, session, step, card_of(step.card_id, shown)):
+                return
+            continue
+        card = card_of(step.card_id, shown)
         shown += 1
-        notice = ""
-        action = show_card(view, keys)
+        view = CardView(card=card, index=step.index, total=step.planned, state=step.state,
+                        scheduler=session.scheduler, can_undo=session.can_undo, clock=session.clock,
+                        again=step.again, notice=notice)
+        action = show_card(con, view, keys)
         if isinstance(action, Quit):
             return
         if isinstance(action, Undo):
-            notice = _undo(env, session, session_id)
+            notice = undo(session, card_of)
             continue
-        step = session.grade(action.rating, datetime.now(timezone.utc), action.duration_ms)
-        env.store.record_review(rating=step.rating, reviewed_at=step.at, duration_ms=step.duration_ms,
-                                before=step.before, after=step.after, session_id=session_id)
+        result = save(con, keys, session, card, action.rating, action.duration_ms)
+        if result is None:
+            return
+        notice = _refused(card) if isinstance(result, NotSaved) else ""
 
 
-def _undo(env: Env, session: Session, session_id: int) -> str:
+def save(con: Console, keys: KeyReader, session: StudySession, card: CardBase, rating: int,
+         duration_ms: int) -> Graded | NotSaved | None:
+    """Save a grade; while another process holds the database the grade stays on screen and is tried
+    again every few seconds. None if the user gives up (q): then nothing of this grade is saved."""
+    told = False
+    while True:
+        try:
+            return session.grade(card.id, rating, duration_ms)
+        except StoreBusy:
+            if not told:
+                con.print(f"[yellow]The database is busy (another drill is writing). Your grade "
+                          f"{RATING_NAMES[rating]} for {escape(card_name(card))} is kept and retried every "
+                          f"{RETRY_EVERY_S:.0f} s · q gives it up and ends the session[/]", soft_wrap=True)
+                told = True
+            if keys.key(timeout=RETRY_EVERY_S) == "q":
+                con.print(f"[red]Not saved:[/] the grade of {escape(card_name(card))}.", soft_wrap=True)
+                return None
+
+
+def undo(session: StudySession, card_of: CardSource) -> str:
     """Take back the last grade; the line to show above the next card."""
-    step = session.undo()
-    if step is None:
+    try:
+        result = session.undo()
+    except StoreBusy:
+        return "[yellow]The database is busy (another drill is writing); nothing undone, try u again.[/]"
+    if result.outcome is UndoOutcome.NOTHING or result.card_id is None:
         return "[dim]Nothing to undo yet.[/]"
-    env.store.undo_last_review(session_id)
-    return f"[yellow]Undone:[/] the grade of {step.card_id} is taken back."
+    name = escape(card_name(card_of(result.card_id, 0)))
+    if result.outcome is UndoOutcome.SUPERSEDED:
+        return (f"[yellow]Not undone:[/] {name} was graded again since in another session; "
+                "that newer grade stays.")
+    rating = RATING_NAMES[result.rating] if result.rating else "grade"
+    return f"[yellow]Undone:[/] the {rating} of {name} is taken back."
 
 
-def _summarise(env: Env, session: Session) -> SessionResult:
-    con = console()
-    summary = session.summary()
-    now = datetime.now(timezone.utc)
-    states = env.store.card_states()
-    ids = {r.id for r in env.deck_refs}
-    known = [s for cid, s in states.items() if cid in ids]
-    upcoming = sorted(s.due for s in known if s.due > now)
-    due_now = sum(1 for s in known if s.due <= now)
+def _refused(card: CardBase) -> str:
+    return (f"[yellow]Not saved:[/] today's budget of new cards was used up (in another session too), so "
+            f"{escape(card_name(card))} stays new.")
+
+
+def wait_for(con: Console, keys: KeyReader, session: StudySession, wait: Wait, card: CardBase) -> bool:
+    """Only cards still learning are left: say when the next is due; wait for it with a countdown (w) or
+    end (Enter/q). True to go on."""
+    now = session.clock()
+    con.print(f"Only cards still being learned are left. The next, {escape(card_name(card))}, is due "
+              f"{human_delta(wait.due - now)}.", soft_wrap=True)
+    con.print(f"[dim]w wait for it (it is shown {human_delta(wait.ready_at - now)}) · Enter or q end the "
+              "session[/]", soft_wrap=True)
+    while True:
+        key = keys.key()
+        if key in ("q", ENTER):
+            return False
+        if key == "w":
+            break
+    return countdown(con, keys, session, wait.ready_at)
+
+
+def countdown(con: Console, keys: KeyReader, session: StudySession, until: datetime) -> bool:
+    """A live countdown to `until`; False if the user ends it (q)."""
+    with Live(console=con, auto_refresh=False, transient=True) as live:
+        while (left := until - session.clock()) > timedelta(0):
+            live.update(f"Next card in {_clock_face(left)} · q ends the session", refresh=True)
+            if keys.key(timeout=min(1.0, left.total_seconds())) == "q":
+                return False
+    return True
+
+
+def _clock_face(left: timedelta) -> str:
+    minutes, seconds = divmod(max(0, round(left.total_seconds())), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+def render_summary(con: Console, summary: SessionSummary, now: datetime) -> None:
     minutes, seconds = divmod(int(summary.seconds), 60)
     con.rule("[bold]Session done")
-    con.print(f"Reviewed [bold]{summary.reviewed}[/] card{'s' if summary.reviewed != 1 else ''} · "
-              f"Again {summary.again} · time {minutes}m{seconds:02d}s")
-    if due_now:
-        con.print(f"{due_now} card{'s are' if due_now != 1 else ' is'} due now.")
-    elif upcoming:
-        con.print(f"Next card due {human_delta(upcoming[0] - now)}.")
-    return SessionResult(summary.reviewed, summary.again, summary.seconds)
+    cards = f"{summary.cards} card{'s' if summary.cards != 1 else ''}"
+    reviews = f"{summary.reviews} review{'s' if summary.reviews != 1 else ''}"
+    con.print(f"Reviewed [bold]{cards}[/] in {reviews} · Again {summary.again} · time {minutes}m{seconds:02d}s",
+              soft_wrap=True)
+    if summary.due_now:
+        con.print(f"{summary.due_now} card{'s are' if summary.due_now != 1 else ' is'} due now.")
+    elif summary.next_due:
+        con.print(f"Next card due {human_delta(summary.next_due - now)}.")
 
 
-def _nothing_due(env: Env, states: dict, flt: QueueFilter, now: datetime) -> None:  # type: ignore[type-arg]
-    con = console()
-    deck = {r.id for r in env.deck_refs if matches(r, flt)}
-    upcoming = sorted(s.due for cid, s in states.items() if cid in deck and s.due > now)
-    unseen = sum(1 for cid in deck if cid not in states)
+def render_nothing_due(con: Console, summary: SessionSummary, options: SessionOptions, asking: Asking,
+                       now: datetime) -> None:
+    if options.ahead:
+        con.print("[bold green]No reviewed card to practise ahead[/] (new cards are never shown early).",
+                  soft_wrap=True)
+        return
     con.print("[bold green]Nothing due right now.[/]")
-    if upcoming:
-        con.print(f"Next card due {human_delta(upcoming[0] - now)}.")
-    if unseen and flt.new_limit == 0:
-        waits = "new card waits" if unseen == 1 else "new cards wait"
-        con.print(f"{unseen} {waits}; today's budget of new cards is spent. "
-                  "Add more with [bold]drill cards --new 5[/].")
-
-
-def _offer_challenge(env: Env) -> None:
-    from drillcli.cli.code import offer_timed_challenge
-
-    offer_timed_challenge(env)
-
-
-def elapsed_ms(started: float) -> int:
-    return int((time.monotonic() - started) * 1000)
+    if summary.next_due:
+        con.print(f"Next card due {human_delta(summary.next_due - now)}. "
+                  f"Practise ahead with [bold]{escape(asking.command('--ahead'))}[/].", soft_wrap=True)
+    room = summary.new_left if options.new is None else options.new
+    if summary.unseen and room == 0:
+        waits = "new card waits" if summary.unseen == 1 else "new cards wait"
+        why = "today's budget of new cards is spent" if options.new is None else "none were asked for"
+        con.print(f"{summary.unseen} {waits}; {why}. "
+                  f"Add more with [bold]{escape(asking.command('--new', '5'))}[/].", soft_wrap=True)

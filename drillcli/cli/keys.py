@@ -8,6 +8,7 @@ import select
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 from drillcli.errors import DrillError
 
@@ -44,13 +45,15 @@ class KeyReader:
             self._drain_escape()
         return ch
 
-    def line(self, prompt: str = "") -> str | None:
-        """A typed line without its newline; None at end of input."""
+    def line(self, prompt: str = "", out: IO[str] | None = None) -> str | None:
+        """A typed line without its newline; None at end of input. Off a terminal the prompt goes to `out`
+        (the session's console file), so in-process tests see it where they see the screen."""
         if self.tty:
             return self._tty_line(prompt)
         if prompt:
-            sys.stdout.write(prompt)
-            sys.stdout.flush()
+            target = out or sys.stdout
+            target.write(prompt)
+            target.flush()
         chars: list[str] = []
         while True:
             ch = self._read_char()

@@ -51,18 +51,24 @@ def require_width(con: Console) -> None:
 
 
 def human_delta(delta: timedelta) -> str:
-    """'in 10 min', 'in 3 h', 'in 4 days', 'now'."""
-    seconds = delta.total_seconds()
+    """The one wording of an interval: 'in 40 s', 'in 10 min', 'in 3 h', 'in 1 day', 'in 4 months'.
+
+    Each unit is rounded first and a rounded value that fills the next unit moves up to it, so a card
+    due in 23.7 hours reads 'in 1 day' here and on the grade bar alike, never 'in 24 h'.
+    """
+    seconds = max(1, round(delta.total_seconds()))
     if seconds < 60:
-        return "now"
-    if seconds < 3600:
-        return f"in {round(seconds / 60)} min"
-    if seconds < 86400:
-        return f"in {round(seconds / 3600)} h"
-    days = seconds / 86400
+        return f"in {seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"in {minutes} min"
+    hours = round(seconds / 3600)
+    if hours < 24:
+        return f"in {hours} h"
+    days = round(seconds / 86400)
     if days < 60:
-        return f"in {round(days)} day{'s' if round(days) != 1 else ''}"
-    return f"in {days / 30:.0f} months"
+        return f"in {days} day{'s' if days != 1 else ''}"
+    return f"in {round(days / 30)} months"
 
 
 def short_interval(delta: timedelta) -> str:

@@ -1,12 +1,17 @@
-"""One card on screen: prompt, reveal or typed answer, checklist, grade bar. Returns what the user chose."""
+"""One card on screen: prompt, reveal or typed answer, checklist, grade bar. Returns what the user chose.
+
+Every function here draws on the `Console` it is given, so screens are tested in-process.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 import fsrs
+from rich.console import Console
 from rich.live import Live
 from rich.markdown import Markdown
 from rich.markup import escape
@@ -25,11 +30,12 @@ from drillcli.bank.schema import (
 )
 from drillcli.bank.topics import topic_title
 from drillcli.cli.keys import ENTER, SPACE, KeyReader
-from drillcli.cli.render import console, short_interval
+from drillcli.cli.render import short_interval
 from drillcli.store.models import CardState
 from drillcli.study.answers import (
     LETTERS,
     Checked,
+    Unreadable,
     check_mcq,
     check_numeric,
     check_short,
@@ -40,6 +46,7 @@ from drillcli.study.scheduler import GOOD, RATING_NAMES, preview_intervals
 
 RATING_STYLE = {1: "red", 2: "yellow", 3: "green", 4: "cyan"}
 POINT_LABELS = "abcdefghijklmnoprstvwxyz"  # no q (quit) and no u (undo)
+NAME_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,8 @@ class CardView:
     state: CardState | None
     scheduler: fsrs.Scheduler
     can_undo: bool
+    clock: Callable[[], datetime]
+    again: bool = False  # a learning or relearning step of a card already shown in this session
     notice: str = ""  # a line of rich markup shown above the card (the screen is cleared before each card)
 
 
@@ -67,26 +76,43 @@ class Quit:
     pass
 
 
+class _Retype:
+    """On the grade bar of a typed card: take the answer back and type it again."""
+
+
 Action = Grade | Undo | Quit
 
 
-def show_card(view: CardView, keys: KeyReader) -> Action:
-    con = console()
-    if con.is_terminal:
-        con.clear()
+def card_name(card: CardBase) -> str:
+    """A card as messages name it: its prompt (a cloze card's sentence), shortened, quoted."""
+    text = card.text if isinstance(card, ClozeCard) else card.prompt
+    text = " ".join(CLOZE_BLANK.sub("…", text).split())
+    if len(text) > NAME_LENGTH:
+        text = text[: NAME_LENGTH - 1].rstrip() + "…"
+    return f"“{text}”"
+
+
+def show_card(con: Console, view: CardView, keys: KeyReader) -> Action:
     started = time.monotonic()
-    if view.notice:
-        con.print(view.notice, highlight=False)
-    con.print(_card_panel(view))
+    _draw(con, view)
     card = view.card
     if isinstance(card, (NumericCard, McqCard, ShortCard)):
-        return _typed_flow(view, keys, started)
-    return _self_graded_flow(view, keys, started)
+        return _typed_flow(con, view, keys, started)
+    return _self_graded_flow(con, view, keys, started)
 
 
-def _header(view: CardView) -> str:
+def _draw(con: Console, view: CardView) -> None:
+    if con.is_terminal:
+        con.clear()
+    if view.notice:
+        con.print(view.notice, highlight=False, soft_wrap=True)
+    con.print(card_panel(view))
+
+
+def header(view: CardView) -> str:
     card = view.card
-    parts = [topic_title(card.topic), f"{view.index}/{view.total}", card.type]
+    count = f"{view.index}/{view.total}" + (" (again)" if view.again else "")
+    parts = [topic_title(card.topic), count, card.type]
     if card.most_asked:
         parts.append("★ most asked")
     if view.state is None:
@@ -96,7 +122,7 @@ def _header(view: CardView) -> str:
     return " · ".join(parts)
 
 
-def _card_panel(view: CardView) -> Panel:
+def card_panel(view: CardView) -> Panel:
     card = view.card
     body: Markdown | Text
     if isinstance(card, ClozeCard):
@@ -104,13 +130,12 @@ def _card_panel(view: CardView) -> Panel:
         body = Markdown(prompt)
     else:
         body = Markdown(card.prompt)
-    return Panel(body, title=_header(view), title_align="left", border_style="blue", padding=(1, 2))
+    return Panel(body, title=escape(header(view)), title_align="left", border_style="blue", padding=(1, 2))
 
 
 # --- self-graded: explain, recall, cloze --------------------------------------------------------------
 
-def _self_graded_flow(view: CardView, keys: KeyReader, started: float) -> Action:
-    con = console()
+def _self_graded_flow(con: Console, view: CardView, keys: KeyReader, started: float) -> Action:
     lead = "Answer out loud as in an interview, then Space/Enter to compare" if isinstance(
         view.card, ExplainCard) else "Space/Enter reveal"
     con.print(_hint(lead, view.can_undo))
@@ -124,7 +149,7 @@ def _self_graded_flow(view: CardView, keys: KeyReader, started: float) -> Action
     proposed: int | None = None
     if isinstance(card, ExplainCard):
         con.print(Panel(Markdown(card.answer), title="Model answer", title_align="left", border_style="green"))
-        ticked = _checklist(card, keys)
+        ticked = _checklist(con, card, keys)
         if ticked is None:
             return Quit()
         proposed = propose_explain(card, ticked, thinking_s)
@@ -134,12 +159,13 @@ def _self_graded_flow(view: CardView, keys: KeyReader, started: float) -> Action
         con.print(Panel(Markdown(filled + extra), title="Answer", title_align="left", border_style="green"))
     else:
         con.print(Panel(Markdown(card.answer_text), title="Answer", title_align="left", border_style="green"))
-    return _grade_bar(view, keys, started, proposed)
+    action = _grade_bar(con, view, keys, started, proposed, typed=False)
+    assert not isinstance(action, _Retype)
+    return action
 
 
-def _checklist(card: ExplainCard, keys: KeyReader) -> set[str] | None:
+def _checklist(con: Console, card: ExplainCard, keys: KeyReader) -> set[str] | None:
     """The key points as a checklist; letters toggle, Enter finishes. None if the user quit."""
-    con = console()
     points = [(f"m{i}", "must", p) for i, p in enumerate(card.key_points.must)]
     points += [(f"n{i}", "nice", p) for i, p in enumerate(card.key_points.nice)]
     points = points[: len(POINT_LABELS)]
@@ -148,23 +174,23 @@ def _checklist(card: ExplainCard, keys: KeyReader) -> set[str] | None:
     lead = "[dim]Tick the points you made: type their letters, then Enter.[/]"
     con.print(lead)
     if con.is_terminal and len(con.render_lines(_checklist_grid(points, ticked))) >= con.height:
-        return _checklist_redrawn(points, labels, keys, lead)
+        return _checklist_redrawn(con, points, labels, keys, lead)
     with Live(_checklist_grid(points, ticked), console=con, auto_refresh=False) as live:
         while True:
             key = _wait(keys, {ENTER, SPACE, "q", *labels})
-            if key == "q":
-                return None
-            if key in (ENTER, SPACE):
-                return ticked
+            if key in ("q", ENTER, SPACE):
+                break
             ticked ^= {labels[key]}
             live.update(_checklist_grid(points, ticked), refresh=True)
+    if not con.is_terminal:
+        con.line()  # off a terminal the live display ends without a newline
+    return None if key == "q" else ticked
 
 
-def _checklist_redrawn(points: list[tuple[str, str, str]], labels: dict[str, str], keys: KeyReader,
-                       lead: str) -> set[str] | None:
+def _checklist_redrawn(con: Console, points: list[tuple[str, str, str]], labels: dict[str, str],
+                       keys: KeyReader, lead: str) -> set[str] | None:
     """A checklist taller than the terminal: a live display would hide its end behind '...', so each change
     redraws the screen from the top instead."""
-    con = console()
     ticked: set[str] = set()
     while True:
         con.clear()
@@ -194,26 +220,46 @@ def _checklist_grid(points: list[tuple[str, str, str]], ticked: set[str]) -> Tab
 
 # --- typed: numeric, mcq, short -------------------------------------------------------------------------
 
-def _typed_flow(view: CardView, keys: KeyReader, started: float) -> Action:
-    con = console()
+def _typed_flow(con: Console, view: CardView, keys: KeyReader, started: float) -> Action:
+    """Ask for the answer until it can be read; an unreadable one is asked again with its reason, never
+    graded. On the grade bar `u` takes the answer back (it is typed again); at the answer prompt a line
+    `u` takes back the last grade."""
     card = view.card
-    order: list[str] = []
-    if isinstance(card, McqCard):
-        order = shuffled_choices(card, view.index + (view.state.reps if view.state else 0))
-        for letter, choice in zip(LETTERS, order):
-            con.print(Text.assemble((f"  ({letter}) ", "cyan"), choice))
+    order = shuffled_choices(card, view.index + (view.state.reps if view.state else 0)) if isinstance(
+        card, McqCard) else []
+    _show_choices(con, order)
     con.print(_hint(_typed_hint(card), view.can_undo))
-    typed = keys.line("answer› ")
-    while typed is not None and not typed.strip():  # an Enter typed ahead is not an answer
-        typed = keys.line("answer› ")
-    if typed is None or typed.strip() == "q":
-        return Quit()
-    if typed.strip() == "u":
-        return Undo()
-    seconds = time.monotonic() - started
-    checked = _check(card, order, typed, seconds)
-    _show_feedback(card, checked)
-    return _grade_bar(view, keys, started, checked.proposed)
+    while True:
+        typed = _ask(con, keys)
+        if typed is None or typed == "q":
+            return Quit()
+        if typed == "u":
+            return Undo()
+        checked = _check(card, order, typed, time.monotonic() - started)
+        if isinstance(checked, Unreadable):
+            con.print(f"[yellow]{escape(checked.reason)}[/]; type it again.", highlight=False, soft_wrap=True)
+            continue
+        _show_feedback(con, card, checked)
+        action = _grade_bar(con, view, keys, started, checked.proposed, typed=True)
+        if not isinstance(action, _Retype):
+            return action
+        if con.is_terminal:
+            _draw(con, view)
+            _show_choices(con, order)
+        con.print("[dim]Answer cleared: type it again.[/]")
+
+
+def _ask(con: Console, keys: KeyReader) -> str | None:
+    """A non-empty typed line, stripped (an Enter typed ahead is not an answer); None at end of input."""
+    while True:
+        typed = keys.line("answer› ", con.file)
+        if typed is None or typed.strip():
+            return typed.strip() if typed is not None else None
+
+
+def _show_choices(con: Console, order: list[str]) -> None:
+    for letter, choice in zip(LETTERS, order):
+        con.print(Text.assemble((f"  ({letter}) ", "cyan"), choice))
 
 
 def _typed_hint(card: CardBase) -> str:
@@ -221,11 +267,11 @@ def _typed_hint(card: CardBase) -> str:
         return f"type a letter ({LETTERS[0]}-{LETTERS[len(card.choices) - 1]}) then Enter"
     if isinstance(card, NumericCard):
         unit = f" in {escape(card.unit)}" if card.unit else ""  # markup-safe: a unit may hold "[/]"
-        return f"type a number{unit} then Enter"
+        return f"type a number{unit} (4.2M, 4.2e6, 1/4, 25% work) then Enter"
     return "type your answer then Enter"
 
 
-def _check(card: CardBase, order: list[str], typed: str, seconds: float) -> Checked:
+def _check(card: CardBase, order: list[str], typed: str, seconds: float) -> Checked | Unreadable:
     if isinstance(card, NumericCard):
         return check_numeric(card, typed, seconds)
     if isinstance(card, McqCard):
@@ -234,10 +280,9 @@ def _check(card: CardBase, order: list[str], typed: str, seconds: float) -> Chec
     return check_short(card, typed, seconds)
 
 
-def _show_feedback(card: CardBase, checked: Checked) -> None:
-    con = console()
+def _show_feedback(con: Console, card: CardBase, checked: Checked) -> None:
     mark = "[bold green]✓[/]" if checked.correct else "[bold red]✗[/]"
-    con.print(f"{mark} {escape(checked.feedback)}", highlight=False)
+    con.print(f"{mark} {escape(checked.feedback)}", highlight=False, soft_wrap=True)
     explanation = getattr(card, "explanation", "")
     if isinstance(card, ShortCard) and card.aliases:
         explanation = (explanation + "\n\n" if explanation else "") + "Also accepted: " + ", ".join(card.aliases)
@@ -247,25 +292,29 @@ def _show_feedback(card: CardBase, checked: Checked) -> None:
 
 # --- grading ----------------------------------------------------------------------------------------------
 
-def _grade_bar(view: CardView, keys: KeyReader, started: float, proposed: int | None) -> Action:
-    con = console()
-    now = datetime.now(timezone.utc)
+def grade_bar_text(view: CardView, proposed: int | None, now: datetime) -> str:
     dues = preview_intervals(view.scheduler, view.card.id, view.state, now)
     parts = []
     for rating, name in RATING_NAMES.items():
         label = f"{rating} {name} ({short_interval(dues[rating] - now)})"
         style = RATING_STYLE[rating] + (" reverse" if rating == proposed else "")
         parts.append(f"[{style}]{label}[/]")
+    return "  ".join(parts)
+
+
+def _grade_bar(con: Console, view: CardView, keys: KeyReader, started: float, proposed: int | None,
+               typed: bool) -> Action | _Retype:
+    con.print(grade_bar_text(view, proposed, view.clock()))
     default = proposed or GOOD
-    con.print("  ".join(parts))
     suggestion = "proposed" if proposed else "default"
-    con.print(f"[dim]Enter: {RATING_NAMES[default]} ({suggestion}) · u undo · q quit[/]")
+    undo = "u retype the answer" if typed else "u undo"
+    con.print(f"[dim]Enter: {RATING_NAMES[default]} ({suggestion}) · {undo} · q quit[/]")
     # Enter only: a Space typed twice to reveal must not grade a card its user has not read yet.
     key = _wait(keys, {"1", "2", "3", "4", ENTER, "u", "q"})
     if key == "q":
         return Quit()
     if key == "u":
-        return Undo()
+        return _Retype() if typed else Undo()
     rating = default if key == ENTER else int(key)
     return Grade(rating=rating, duration_ms=int((time.monotonic() - started) * 1000))
 

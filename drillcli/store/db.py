@@ -1,29 +1,40 @@
-"""Opening the database: WAL, a busy timeout so two terminals wait for each other, migrations applied."""
+"""Opening the database: WAL, a busy timeout so two terminals wait for each other, migrations applied.
+
+Every failure of SQLite, wherever it happens (opening, a migration, a query that meets a damaged page in
+the middle of the file), becomes one `DrillError` through `explain`.
+"""
 
 from __future__ import annotations
 
+import functools
+import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from drillcli.errors import DrillError
 from drillcli.store.migrations import migrate
+from drillcli.store.tx import busy_error, is_busy
 
 BUSY_TIMEOUT_MS = 5000
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def connect(path: Path, *, apply_migrations: bool = True) -> sqlite3.Connection:
+
+def connect(path: Path, *, apply_migrations: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     """An autocommit connection with the schema up to date; clear errors for every way it can fail."""
     _ensure_folder(path.parent)
     try:
-        db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         if apply_migrations:
             migrate(db)
     except sqlite3.DatabaseError as exc:
-        raise _explain(path, exc) from None
+        raise explain(path, exc) from None
     return db
 
 
@@ -32,7 +43,7 @@ def _ensure_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DrillError(f"cannot create DRILL_HOME {folder}: {exc.strerror or exc}") from None
-    probe = folder / ".write-test"
+    probe = folder / f".write-test-{os.getpid()}"  # one per process: two drills starting together never race
     try:
         probe.write_bytes(b"")
         probe.unlink()
@@ -43,10 +54,11 @@ def _ensure_folder(folder: Path) -> None:
         ) from None
 
 
-def _explain(path: Path, exc: sqlite3.DatabaseError) -> DrillError:
+def explain(path: Path | str, exc: sqlite3.Error) -> DrillError:
+    """One clear line for a SQLite error; a busy database is `StoreBusy`, which a caller may retry."""
     text = str(exc)
-    if "locked" in text or "busy" in text:
-        return DrillError(f"the database {path} is locked by another drill process; try again when it ends")
+    if is_busy(exc):
+        return busy_error(exc)
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return DrillError(
             f"the database {path} is damaged ({text}); move it aside to start afresh, "
@@ -55,3 +67,24 @@ def _explain(path: Path, exc: sqlite3.DatabaseError) -> DrillError:
     if "readonly" in text or "unable to open" in text:
         return DrillError(f"cannot write the database {path} ({text})")
     return DrillError(f"database error in {path}: {text}")
+
+
+def database_path(db: sqlite3.Connection) -> str:
+    try:
+        row = db.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        return "drill.db"
+    return str(row[2]) if row and row[2] else "drill.db"
+
+
+def guarded(method: F) -> F:
+    """A `Store` method whose SQLite errors (a damaged page met mid-query included) are one clear error."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise explain(database_path(self.db), exc) from None
+
+    return wrapper  # type: ignore[return-value]

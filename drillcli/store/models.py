@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from enum import Enum
 from typing import Any
 
 LEECH_LAPSES = 8
@@ -58,6 +59,7 @@ class Review:
     state_before: CardState | None
     state_after: CardState
     session_id: int | None
+    early: bool = False  # given before the card was due (`drill cards --ahead`)
 
 
 @dataclass(frozen=True)
@@ -75,3 +77,15 @@ class Attempt:
     minutes: float | None = None
     file: str | None = None
     id: int | None = None
+
+
+class UndoStatus(str, Enum):
+    UNDONE = "undone"  # the review is deleted and the card's state before it restored
+    SUPERSEDED = "superseded"  # the card was graded again since (another session): nothing is deleted
+    GONE = "gone"  # the review no longer exists
+
+
+@dataclass(frozen=True)
+class Undone:
+    status: UndoStatus
+    review: Review | None

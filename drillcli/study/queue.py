@@ -1,4 +1,4 @@
-"""Which cards a session shows, in what order. Pure: states and `now` come in, ids go out."""
+"""Which cards a session plans to show, in what order. Pure: states and `now` come in, ids go out."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from drillcli.bank.schema import ASKED_ORDER, Asked
 from drillcli.bank.topics import TOPICS
 from drillcli.store.models import CardState
 
@@ -23,11 +24,15 @@ class Queueable(Protocol):
     @property
     def most_asked(self) -> bool: ...
 
+    @property
+    def asked(self) -> Asked: ...
+
 
 @dataclass(frozen=True)
 class QueueFilter:
     topic: str | None = None
     most_asked: bool = False
+    asked: Asked | None = None
     limit: int = 50
     new_limit: int = 10
 
@@ -45,7 +50,13 @@ class Queue:
 def matches(card: Queueable, flt: QueueFilter) -> bool:
     if flt.topic and card.topic != flt.topic:
         return False
+    if flt.asked is not None and _asked(card) != flt.asked:
+        return False
     return card.most_asked or not flt.most_asked
+
+
+def _asked(card: Queueable) -> Asked:
+    return Asked(getattr(card, "asked", Asked.MEDIUM))
 
 
 def build_queue(
@@ -57,8 +68,8 @@ def build_queue(
 ) -> Queue:
     """Due cards first (most overdue first), then new cards up to the new-card budget.
 
-    New cards come most-asked first, then in topic order, then in bank order. `states` needs only the due
-    cards when `seen` (every card ever reviewed) is given.
+    New cards come most-asked first, then in topic order, within a topic the most frequently asked first,
+    then in bank order. `states` needs only the due cards when `seen` (every card ever reviewed) is given.
     """
     seen = set(states) if seen is None else seen
     chosen = [c for c in cards if matches(c, flt)]
@@ -68,8 +79,17 @@ def build_queue(
     room = max(0, min(flt.new_limit, flt.limit - len(due_ids)))
     fresh = [c for c in chosen if c.id not in seen]
     topic_rank = {t: i for i, t in enumerate(TOPICS)}
-    fresh.sort(key=lambda c: (not c.most_asked, topic_rank.get(c.topic, len(topic_rank))))
+    fresh.sort(key=lambda c: (not c.most_asked, topic_rank.get(c.topic, len(topic_rank)), ASKED_ORDER[_asked(c)]))
     return Queue(due=due_ids, new=[c.id for c in fresh[:room]])
+
+
+def build_ahead_queue(
+    cards: Sequence[Queueable], states: dict[str, CardState], now: datetime, flt: QueueFilter
+) -> Queue:
+    """Practice ahead: reviewed cards that are not due yet, the soonest due first; no new cards."""
+    chosen = [c for c in cards if matches(c, flt) and c.id in states and states[c.id].due > now]
+    chosen.sort(key=lambda c: states[c.id].due)
+    return Queue(due=[c.id for c in chosen][: flt.limit], new=[])
 
 
 def start_of_day(now: datetime) -> datetime:

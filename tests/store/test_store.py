@@ -9,7 +9,7 @@ import pytest
 from drillcli.errors import DrillError
 from drillcli.store.db import connect
 from drillcli.store.migrations import MIGRATIONS, applied, migrate
-from drillcli.store.models import Attempt, CardState
+from drillcli.store.models import Attempt, CardState, UndoStatus
 from drillcli.store.repo import Store
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -69,20 +69,51 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
 
 
-def test_review_then_undo_restores_previous_state(tmp_path: Path) -> None:
+def test_undo_restores_the_state_stored_with_the_review_while_it_is_the_latest(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "d.db")
-    sid = store.start_session("cards", NOW)
     first = a_state(due=NOW + timedelta(minutes=10))
-    store.record_review(rating=3, reviewed_at=NOW, duration_ms=5, before=None, after=first, session_id=sid)
+    r1 = store.record_review(rating=3, reviewed_at=NOW, duration_ms=5, before=None, after=first, session_id=None)
     second = a_state(due=NOW + timedelta(days=3))
-    store.record_review(rating=4, reviewed_at=NOW, duration_ms=5, before=first, after=second, session_id=sid)
+    r2 = store.record_review(rating=4, reviewed_at=NOW, duration_ms=5, before=first, after=second, session_id=None)
     assert store.card_state("c") == second
-    undone = store.undo_last_review(sid)
-    assert undone is not None and undone.rating == 4
+    stale = store.undo_review(r1)  # not the card's latest: nothing is deleted
+    assert stale.status is UndoStatus.SUPERSEDED and store.review_count() == 2 and store.card_state("c") == second
+    undone = store.undo_review(r2)
+    assert undone.status is UndoStatus.UNDONE and undone.review is not None and undone.review.rating == 4
     assert store.card_state("c") == first
-    store.undo_last_review(sid)
+    assert store.undo_review(r1).status is UndoStatus.UNDONE
     assert store.card_state("c") is None and store.review_count() == 0
-    assert store.undo_last_review(sid) is None
+    assert store.undo_review(r1).status is UndoStatus.GONE
+
+
+def _damaged_copy(tmp_path: Path) -> Path:
+    """A database with a few hundred pages of history, copied, with one page in the middle overwritten."""
+    path = tmp_path / "good.db"
+    store = Store.open(path)
+    with store.write():
+        for i in range(3000):
+            state = a_state(f"card-{i % 300}", NOW + timedelta(days=i % 30))
+            store.insert_review(rating=3, reviewed_at=NOW, duration_ms=5, before=state, after=state, session_id=None)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    data = bytearray(path.read_bytes())
+    pages = len(data) // 4096
+    assert pages > 100
+    middle = (pages // 2) * 4096
+    data[middle: middle + 4096] = bytes([0x5A]) * 4096
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(bytes(data))
+    return bad
+
+
+def test_a_damaged_page_in_the_middle_is_one_clear_error_wherever_it_is_met(tmp_path: Path) -> None:
+    bad = _damaged_copy(tmp_path)
+    store = Store.open(bad)  # the header is intact: opening works
+    reads = (lambda: store.reviews_since(NOW - timedelta(days=1)), store.review_rows,
+             lambda: store.new_cards_since(NOW))
+    for read in reads:  # each reads the review table's pages, the damaged one among them
+        with pytest.raises(DrillError, match="is damaged"):
+            read()
 
 
 def test_attempts_round_trip(tmp_path: Path) -> None:

@@ -5,8 +5,6 @@ from datetime import datetime, timedelta, timezone
 from drillcli.bank.loader import load_bank
 from drillcli.store.models import CardState
 from drillcli.study.queue import QueueFilter, build_queue
-from drillcli.study.scheduler import AGAIN, EASY, GOOD, make_scheduler, review
-from drillcli.study.session import Session
 from tests.conftest import FIXTURE_BANK
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -32,25 +30,3 @@ def test_filters_and_limits() -> None:
     assert build_queue(CARDS, {}, NOW, QueueFilter(most_asked=True, new_limit=9)).ids == ["fx-explain"]
     assert build_queue(CARDS, {}, NOW, QueueFilter(new_limit=0)).ids == []
     assert len(build_queue(CARDS, {}, NOW, QueueFilter(limit=3, new_limit=9)).ids) == 3
-
-
-def test_again_requeues_in_session_and_undo_restores_everything() -> None:
-    session = Session(queue=["a", "b"], states={}, scheduler=make_scheduler())
-    step = session.grade(AGAIN, NOW, 1000)
-    assert step.requeued and session.queue == ["a", "b", "a"]
-    session.grade(EASY, NOW, 1000)
-    assert session.current == "a"
-    undone = session.undo()
-    assert undone is not None and undone.card_id == "b" and "b" not in session.states
-    undone = session.undo()
-    assert undone is not None and undone.card_id == "a"
-    assert session.queue == ["a", "b"] and session.position == 0 and session.states == {}
-    assert session.undo() is None
-
-
-def test_session_state_matches_the_scheduler() -> None:
-    sched = make_scheduler()
-    session = Session(queue=["a"], states={}, scheduler=sched)
-    step = session.grade(GOOD, NOW, 500)
-    assert step.after == review(sched, "a", None, GOOD, NOW)
-    assert session.summary().reviewed == 1
