@@ -6,45 +6,18 @@ the point: a closed stdin, the output encoding, processes racing for DRILL_HOME,
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from drillcli.cli.app import main
 from drillcli.paths import bundled_challenges_dir
-from tests.conftest import run_drill
-
-
-@dataclass
-class Ran:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def drill(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """`drill(*args, keys="")`: the console script's entry point, in this process."""
-
-    def run(*args: str, keys: str = "") -> Ran:
-        monkeypatch.setattr(sys, "argv", ["drill", *args])
-        monkeypatch.setattr(sys, "stdin", io.StringIO(keys))
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main()
-        captured = capsys.readouterr()
-        code = exited.value.code
-        return Ran(code if isinstance(code, int) else 1, captured.out, captured.err)
-
-    return run
+from tests.conftest import Drill, Ran, run_drill
 
 
 def one_clear_line(ran: Ran, *needles: str) -> None:
@@ -66,7 +39,7 @@ def billion_laughs(folder: Path) -> Path:
 
 # --- the bank ---------------------------------------------------------------------------------------------
 
-def test_a_yaml_alias_bomb_is_refused_by_validate_and_by_every_command(drill, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_yaml_alias_bomb_is_refused_by_validate_and_by_every_command(drill: Drill, tmp_path: Path) -> None:
     bomb = billion_laughs(tmp_path / "bomb")
     ran = drill("bank", "validate", str(bomb))
     assert ran.code == 1
@@ -77,7 +50,7 @@ def test_a_yaml_alias_bomb_is_refused_by_validate_and_by_every_command(drill, tm
     assert ran.code == 1 and "anchors and aliases" in json.loads(ran.out)["error"]
 
 
-def test_merge_keys_are_aliases_too(drill, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_merge_keys_are_aliases_too(drill: Drill, tmp_path: Path) -> None:
     (tmp_path / "b" / "cards").mkdir(parents=True)
     (tmp_path / "b" / "cards" / "x.yaml").write_text(
         "format: 1\ntopic: cnn\nbase: &base {type: recall}\ncards:\n  - <<: *base\n    id: a\n"
@@ -86,7 +59,7 @@ def test_merge_keys_are_aliases_too(drill, tmp_path: Path) -> None:  # type: ign
     assert ran.code == 1 and "anchors and aliases" in ran.out
 
 
-def test_a_card_file_that_is_not_utf8_names_the_file(drill, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_card_file_that_is_not_utf8_names_the_file(drill: Drill, tmp_path: Path) -> None:
     (tmp_path / "b" / "cards").mkdir(parents=True)
     (tmp_path / "b" / "cards" / "x.yaml").write_bytes("format: 1\ntopic: cnn\n# caf\xe9\n".encode("latin-1"))
     ran = drill("bank", "validate", str(tmp_path / "b"))
@@ -122,7 +95,7 @@ def markup_only(drill_home: Path, tmp_path: Path) -> Path:
     return bank
 
 
-def test_rich_markup_in_every_card_field_is_shown_as_written(drill, markup_only: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rich_markup_in_every_card_field_is_shown_as_written(drill: Drill, markup_only: Path) -> None:
     assert drill("bank", "validate", str(markup_only)).code == 0
     # explain: reveal, tick a, Enter, grade; recall and cloze: reveal, grade; then the typed cards.
     ran = drill("cards", keys=" a\n3" + " 3" + " 3" + "3\n3" + "b\n3" + "[/]adam\n3" + "q")
@@ -136,7 +109,7 @@ def test_rich_markup_in_every_card_field_is_shown_as_written(drill, markup_only:
         assert ran.code == 0 and "Traceback" not in ran.err, (command, ran.err)
 
 
-def test_challenge_text_with_markup_is_listed_as_written(drill, tmp_path: Path, drill_home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_challenge_text_with_markup_is_listed_as_written(drill: Drill, tmp_path: Path, drill_home: Path) -> None:
     bank = tmp_path / "b"
     folder = bank / "challenges" / "odd"
     shutil.copytree(bundled_challenges_dir() / "softmax", folder)
@@ -148,7 +121,7 @@ def test_challenge_text_with_markup_is_listed_as_written(drill, tmp_path: Path, 
     assert "[/]odd [bold]" in ran.out
 
 
-def test_the_same_challenge_id_in_two_banks_is_one_error_everywhere(drill, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_challenge_id_in_two_banks_is_one_error_everywhere(drill: Drill, tmp_path: Path) -> None:
     bank = tmp_path / "mine"
     shutil.copytree(bundled_challenges_dir() / "softmax", bank / "challenges" / "softmax")
     ran = drill("--bank", str(bank), "bank", "validate")
@@ -165,20 +138,20 @@ def test_the_same_challenge_id_in_two_banks_is_one_error_everywhere(drill, tmp_p
 
 # --- settings and options ---------------------------------------------------------------------------------
 
-def test_a_config_that_is_not_utf8(drill, drill_home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_config_that_is_not_utf8(drill: Drill, drill_home: Path) -> None:
     drill_home.mkdir(parents=True)
     (drill_home / "config.toml").write_bytes(b"new_per_day = 5 # \xff\xfe\n")
     one_clear_line(drill("list"), "config.toml: not UTF-8 text (byte 18")
     one_clear_line(drill("report"), "not UTF-8")
 
 
-def test_a_config_that_is_not_toml(drill, drill_home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_config_that_is_not_toml(drill: Drill, drill_home: Path) -> None:
     drill_home.mkdir(parents=True)
     (drill_home / "config.toml").write_text("new_per_day = = 5\n")
     one_clear_line(drill("list"), "config.toml: invalid TOML")
 
 
-def test_report_days_out_of_range(drill) -> None:  # type: ignore[no-untyped-def]
+def test_report_days_out_of_range(drill: Drill) -> None:
     ran = drill("report", "--days", "1000000")
     assert ran.code == 2 and "--days" in ran.err and "Traceback" not in ran.err
     ran = drill("report", "--days", "1000000", "--json")
@@ -187,7 +160,7 @@ def test_report_days_out_of_range(drill) -> None:  # type: ignore[no-untyped-def
 
 
 @pytest.mark.parametrize("minutes", ["inf", "nan", "-1", "1e400"])
-def test_code_minutes_must_be_a_real_countdown(drill, minutes: str) -> None:  # type: ignore[no-untyped-def]
+def test_code_minutes_must_be_a_real_countdown(drill: Drill, minutes: str) -> None:
     ran = drill("code", "softmax", "--minutes", minutes)
     assert ran.code == 2 and "--minutes" in ran.err and "Traceback" not in ran.err
 

@@ -10,10 +10,10 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from drillcli import __version__
 from drillcli.bank.topics import TOPICS
@@ -23,8 +23,20 @@ from drillcli.errors import DrillError
 # No third-party pydantic plugins in a CLI: looking them up costs start-up time on every command.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
+class Group(TyperGroup):
+    """Command summaries in full: each command's first sentence, wrapped rather than cut off with '...'."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = [(name, cmd.get_short_help_str(limit=1000)) for name in self.list_commands(ctx)
+                if (cmd := self.get_command(ctx, name)) is not None and not cmd.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 app = typer.Typer(
     name="drill",
+    cls=Group,
     help="Drills for deep-learning interviews: spaced-repetition flashcards, timed PyTorch "
     "challenges graded by hidden tests, and progress reports. With no command: today's drill.",
     add_completion=True,
@@ -32,7 +44,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-bank_app = typer.Typer(help="Check question banks.", no_args_is_help=True)
+bank_app = typer.Typer(cls=Group, help="Check question banks.", no_args_is_help=True)
 app.add_typer(bank_app, name="bank", short_help="Check question banks: validate, lint.")
 
 Topic = Annotated[Optional[str], typer.Option(  # noqa: UP045
@@ -259,7 +271,7 @@ def main() -> None:
     guard_standard_streams()
     as_json = "--json" in sys.argv[1 : sys.argv.index("--") if "--" in sys.argv else None]
     try:
-        status = app(standalone_mode=False)
+        status = app(standalone_mode=False, prog_name="drill")
     except DrillError as exc:
         _fail(exc, as_json)
     except _CLICK_EXCEPTION as exc:  # a misused option or argument: click's own message, exit 2
