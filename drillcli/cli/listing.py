@@ -34,10 +34,15 @@ class ChallengeRow:
     solved: bool
     title: str
     attempts: int
+    due: bool  # still to be done: true until the challenge is solved
+
+
+CHALLENGE_JSON_KEYS = ("id", "topic", "difficulty", "solved", "due")
 
 
 def list_command(ctx: typer.Context, *, what: str, topic: str | None, as_json: bool) -> None:
     """What is in the bank, with each item's state."""
+    topic = topic.lower() if topic is not None else None
     if topic is not None and topic not in TOPICS:
         raise UsageError(f"unknown topic {topic!r} (topics: {', '.join(TOPICS)})")
     env = Env.of(ctx, read_only=True)
@@ -47,8 +52,7 @@ def list_command(ctx: typer.Context, *, what: str, topic: str | None, as_json: b
     else:
         crow = challenge_rows(env, topic)
         if as_json:
-            print_json([{k: v for k, v in asdict(r).items() if k in ("id", "topic", "difficulty", "solved")}
-                         for r in crow])
+            print_json([{k: v for k, v in asdict(r).items() if k in CHALLENGE_JSON_KEYS} for r in crow])
         else:
             _render_challenges(crow)
 
@@ -64,7 +68,8 @@ def challenge_rows(env: Env, topic: str | None) -> list[ChallengeRow]:
     attempts = env.store.attempts()
     solved = {a.challenge_id for a in attempts if a.verdict == "accepted"}
     tries = Counter(a.challenge_id for a in attempts)
-    return [ChallengeRow(ch.id, ch.meta.topic, ch.meta.difficulty, ch.id in solved, ch.meta.title, tries[ch.id])
+    return [ChallengeRow(ch.id, ch.meta.topic, ch.meta.difficulty, ch.id in solved, ch.meta.title, tries[ch.id],
+                         due=ch.id not in solved)
             for ch in load_challenges(env.bank_dirs) if topic is None or ch.meta.topic == topic]
 
 

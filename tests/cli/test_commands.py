@@ -300,3 +300,10 @@ def test_read_only_commands_create_no_drill_home(drill: Drill, drill_home: Path)
     assert drill("list", "challenges").code == 0
     assert json.loads(drill("report", "--json").out)["reviews_total"] == 0
     assert not drill_home.exists()
+
+
+def test_list_challenges_json_has_the_contract_keys(drill: Drill) -> None:
+    rows = json.loads(drill("list", "challenges", "--json", "--topic", "Activations").out)
+    assert {r["id"] for r in rows} >= {"softmax", "log_softmax", "gelu"}
+    assert all(set(r) == {"id", "topic", "difficulty", "solved", "due"} for r in rows)
+    assert all(r["topic"] == "activations" and r["due"] and not r["solved"] for r in rows)
