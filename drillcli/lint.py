@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from drillcli.bank.challenges import Challenge
 from drillcli.bank.loader import Problem
 from drillcli.bank.schema import CardBase, ClozeCard, ExplainCard, McqCard, NumericCard, RecallCard
+from drillcli.bank.signature import SignatureError, expected_callables, signature_mismatches
 from drillcli.bank.topics import MIN_CARDS_PER_TOPIC, TOPICS
 
 if TYPE_CHECKING:  # the grader is imported only when challenges are linted
@@ -176,24 +178,42 @@ def _duplicate_problem(first: CardBase, second: CardBase) -> Problem:
 
 # --- challenges ----------------------------------------------------------------------------------
 
+# What lint expects of a file it grades: this verdict, or (STARTER) anything but accepted.
+ACCEPTED = "accepted"
+NOT_ACCEPTED = "(not accepted)"
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One file lint grades: its label in messages, where problems point, the verdict it must get."""
+
+    label: str
+    path: Path
+    where: Path
+    expected: str
+
+
 def lint_challenges(
     challenges: list[Challenge],
     device: str = "cpu",
     on_progress: Callable[[str], None] | None = None,
 ) -> list[Problem]:
-    """Grade each challenge's reference (must be accepted), starter and mutants (must not be).
+    """Per challenge: the yaml `signature` agrees with the starter's and reference's definitions; the
+    reference is accepted; the starter is not; each mutant gets the verdict `mutants:` declares; every
+    `forbidden` entry is caught (a generated file calls each one).
 
     One `GraderPool` serves every grading, so the next worker warms up while the current one runs.
     """
     from drillcli.grader import GraderPool, grade_file
 
     problems: list[Problem] = []
-    with GraderPool(device) as pool:
+    with GraderPool(device) as pool, tempfile.TemporaryDirectory(prefix="drill-lint-") as tmp:
         def grade(path: Path, challenge: Challenge) -> GradeReport:
             return grade_file(path, challenge, device, pool=pool, measure_runtime=False)
 
         for challenge in challenges:
             problems.extend(_lint_challenge(challenge, grade, on_progress or _quiet))
+            problems.extend(_lint_forbidden(challenge, grade, Path(tmp), on_progress or _quiet))
     return problems
 
 
@@ -201,51 +221,203 @@ def _quiet(_: str) -> None:
     return None
 
 
+def _yaml(challenge: Challenge) -> str:
+    return str(challenge.folder / "challenge.yaml")
+
+
 def _lint_challenge(
     challenge: Challenge, grade: _Grade, progress: Callable[[str], None]
 ) -> list[Problem]:
-    yaml_path = str(challenge.folder / "challenge.yaml")
-    problems = []
-    for label, path, must_pass in _submissions(challenge):
-        if not path.is_file():
-            problems.append(Problem(yaml_path, 1, f"challenge {challenge.id!r}: {label} missing"))
+    problems = [Problem(_yaml(challenge), 1, f"challenge {challenge.id!r}: {m}")
+                for m in signature_problems(challenge)]
+    problems += _declaration_problems(challenge)
+    for item in _graded_files(challenge):
+        if not item.path.is_file():
+            problems.append(Problem(_yaml(challenge), 1, f"challenge {challenge.id!r}: {item.label} missing"))
             continue
-        progress(f"{challenge.id}: {label}")
-        message = _grade_and_judge(grade, challenge, path, must_pass)
+        progress(f"{challenge.id}: {item.label}")
+        message = _grade_and_judge(grade, challenge, item.path, item.expected)
         if message:
-            where = yaml_path if label in ("reference", "starter") else str(path)
-            problems.append(Problem(where, 1, f"challenge {challenge.id!r}: {label} {message}"))
+            problems.append(Problem(str(item.where), 1, f"challenge {challenge.id!r}: {item.label} {message}"))
     return problems
 
 
-def _submissions(challenge: Challenge) -> list[tuple[str, Path, bool]]:
-    """(label, file, whether the grader must accept it) for every file lint grades."""
-    return [
-        ("reference", challenge.reference_path, True),
-        ("starter", challenge.starter_path, False),
-        *((f"mutant {p.name}", p, False) for p in challenge.mutant_paths()),
+def _graded_files(challenge: Challenge) -> list[Graded]:
+    """Every file lint grades, with the verdict it must get."""
+    yaml_path = Path(_yaml(challenge))
+    declared = challenge.meta.mutants
+    files = [
+        Graded("reference", challenge.reference_path, yaml_path, ACCEPTED),
+        Graded("starter", challenge.starter_path, yaml_path, NOT_ACCEPTED),
     ]
+    for path in challenge.mutant_paths():
+        if path.stem in declared:
+            files.append(Graded(f"mutant {path.name}", path, path, declared[path.stem]))
+    return files
 
 
-def _grade_and_judge(grade: _Grade, challenge: Challenge, path: Path, must_pass: bool) -> str:
+def _declaration_problems(challenge: Challenge) -> list[Problem]:
+    """A mutant file without a declared verdict, or a declared mutant without its file."""
+    declared = challenge.meta.mutants
+    on_disk = {p.stem for p in challenge.mutant_paths()}
+    problems = [Problem(str(challenge.mutant_path(name)), 1,
+                        f"challenge {challenge.id!r}: mutant {name}.py has no verdict in `mutants:` "
+                        f"(add `{name}: wrong_answer`, or the verdict it must get, to challenge.yaml)")
+                for name in sorted(on_disk - set(declared))]
+    problems += [Problem(_yaml(challenge), 1, f"challenge {challenge.id!r}: `mutants:` names "
+                                              f"{name!r} but there is no mutants/{name}.py")
+                 for name in sorted(set(declared) - on_disk)]
+    return problems
+
+
+def signature_problems(challenge: Challenge) -> list[str]:
+    """The yaml `signature` against the starter's and the reference's `def`/`class` (ast only)."""
+    meta = challenge.meta
+    if not meta.signature.strip():
+        return ["has no signature"]
+    try:
+        expected_callables(meta.signature, meta.kind, meta.entry_point)
+    except SignatureError as exc:
+        return [str(exc)]
+    problems = []
+    for label, path in (("starter", challenge.starter_path), ("reference", challenge.reference_path)):
+        if path.is_file():
+            problems += [f"{label} {m}" for m in
+                         signature_mismatches(meta.signature, meta.kind, meta.entry_point, path)]
+    return problems
+
+
+def _grade_and_judge(grade: _Grade, challenge: Challenge, path: Path, expected: str) -> str:
     """As `_judge`; a grader that raises is reported against this file, and lint goes on."""
     try:
         report = grade(path, challenge)
     except Exception as exc:  # noqa: BLE001 - one broken grading must not hide the others
         return f"could not be graded ({type(exc).__name__}: {exc})"
-    return _judge(report, must_pass)
+    return _judge(report, expected)
 
 
-def _judge(report: GradeReport, must_pass: bool) -> str:
+def _judge(report: GradeReport, expected: str) -> str:
     """Why this grading is wrong for the file's role, or "" when it is as expected."""
-    from drillcli.grader.report import INTERNAL_ERROR
-
     summary = f"{report.verdict}, {report.passed}/{report.total} tests"
     detail = f": {report.message}" if report.message else ""
-    if must_pass and not report.accepted:
-        return f"is not accepted ({summary}){detail}"
-    if not must_pass and report.accepted:
-        return f"is accepted ({summary}); it must fail the hidden tests"
-    if not must_pass and report.verdict == INTERNAL_ERROR:
+    if str(report.verdict) == "internal_error":
         return f"could not be graded ({summary}){detail}"
+    if expected == ACCEPTED:
+        return "" if report.accepted else f"is not accepted ({summary}){detail}"
+    if report.accepted:
+        return f"is accepted ({summary}); it must fail the hidden tests"
+    if expected not in (NOT_ACCEPTED, str(report.verdict)):
+        return f"got {report.verdict} ({report.passed}/{report.total} tests{detail}); `mutants:` says {expected}"
     return ""
+
+
+# --- forbidden APIs really caught ----------------------------------------------------------------
+
+UNCAUGHT = "uncaught forbidden entry: "
+
+
+def _lint_forbidden(
+    challenge: Challenge, grade: _Grade, folder: Path, progress: Callable[[str], None]
+) -> list[Problem]:
+    """Grade a generated file that calls every `forbidden` entry; each call must be refused."""
+    entries = challenge.meta.forbidden
+    if not entries:
+        return []
+    progress(f"{challenge.id}: forbidden ({len(entries)})")
+    path = folder / f"{challenge.id}_forbidden_probe.py"
+    path.write_text(forbidden_probe(challenge), encoding="utf-8")
+    try:
+        report = grade(path, challenge)
+    except Exception as exc:  # noqa: BLE001
+        return [Problem(_yaml(challenge), 1, f"challenge {challenge.id!r}: the forbidden probe could not "
+                                             f"be graded ({type(exc).__name__}: {exc})")]
+    uncaught = [line.removeprefix(UNCAUGHT) for line in report.output_excerpt.splitlines()
+                if line.startswith(UNCAUGHT)]
+    problems = [f"forbidden entry {u} is not caught" for u in uncaught]
+    if str(report.verdict) != "forbidden" and not problems:
+        problems.append(f"a file calling its forbidden APIs got {report.verdict}, not forbidden"
+                        f"{': ' + report.message if report.message else ''}")
+    return [Problem(_yaml(challenge), 1, f"challenge {challenge.id!r}: {m}") for m in problems]
+
+
+_PROBE = '''\
+"""Generated by `drill bank lint --challenges`: calls each forbidden entry; each must be refused."""
+import importlib
+import types
+
+import torch
+
+ENTRIES = {entries!r}
+AUTOGRAD = ("autograd", "torch.autograd")
+
+
+def _lookup(path):
+    obj = torch
+    parts = path.split(".")
+    for i, part in enumerate(parts[1:], start=1):
+        if not hasattr(obj, part) and isinstance(obj, types.ModuleType):
+            importlib.import_module(".".join(parts[: i + 1]))
+        obj = getattr(obj, part)
+    return obj
+
+
+def _targets(entry):
+    if entry in AUTOGRAD:
+        def backward():
+            x = torch.ones(2, requires_grad=True)
+            (x * 2).sum().backward()
+
+        def grad():
+            x = torch.ones(2, requires_grad=True)
+            torch.autograd.grad((x * 2).sum(), x)
+
+        return [("backward", backward), ("autograd.grad", grad)]
+    obj = _lookup(entry)
+    if isinstance(obj, types.ModuleType):
+        return [(f"{{entry}}.{{name}}", getattr(obj, name)) for name in sorted(vars(obj))
+                if not name.startswith("_") and callable(getattr(obj, name))
+                and str(getattr(getattr(obj, name), "__module__", "")).startswith(obj.__name__)]
+    return [(entry, obj)]
+
+
+def _argument_lists():
+    """Plain arguments to try in turn: tensors (functions), sizes (modules), parameters (optimizers)."""
+    for count in (1, 2, 3, 4, 5, 6):
+        yield [torch.ones(2, 2) for _ in range(count)]
+    yield from ([2], [2, 2], [2, 2, 2], [[torch.ones(2, requires_grad=True)]], [])
+
+
+def _refused(fn):
+    """(refused, what happened); refused None when no plain call got past argument parsing."""
+    for args in _argument_lists():
+        try:
+            fn(*args)
+        except TypeError as exc:
+            if type(exc).__name__ == "ForbiddenCall":
+                return True, ""
+            continue  # the arguments did not fit: try the next ones
+        except Exception as exc:  # noqa: BLE001
+            return type(exc).__name__ == "ForbiddenCall", repr(exc)[:120]
+        return False, "returned normally"
+    return None, "no plain call got past argument parsing"
+
+
+for _entry in ENTRIES:
+    for _name, _fn in _targets(_entry):
+        _ok, _what = _refused(_fn)
+        if _ok is False:
+            print("{uncaught}" + f"{{_entry}} ({{_name}}: {{_what}})")
+
+{definition}
+'''
+
+
+def forbidden_probe(challenge: Challenge) -> str:
+    """A submission that calls every forbidden entry at import, printing those that were not refused,
+    then defines the entry point (so the verdict is decided by the calls)."""
+    meta = challenge.meta
+    if meta.kind == "class":
+        definition = f"class {meta.entry_point}:\n    pass\n"
+    else:
+        definition = f"def {meta.entry_point}(*args, **kwargs):\n    raise NotImplementedError\n"
+    return _PROBE.format(entries=list(meta.forbidden), uncaught=UNCAUGHT, definition=definition)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+import shutil
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,7 +13,7 @@ from typing import Any
 import pytest
 
 from drillcli import lint
-from drillcli.bank.challenges import load_challenge
+from drillcli.bank.challenges import load_challenge, load_challenges
 from drillcli.bank.loader import Problem, check_bank
 from drillcli.bank.schema import (
     CardBase,
@@ -22,7 +25,9 @@ from drillcli.bank.schema import (
     RecallCard,
     ShortCard,
 )
+from drillcli.bank.signature import signature_mismatches
 from drillcli.bank.topics import MIN_CARDS_PER_TOPIC, TOPICS
+from drillcli.errors import DrillError
 from drillcli.grader.report import GradeReport
 from drillcli.lint import lint_cards, near_duplicates
 from drillcli.paths import bundled_bank_dir
@@ -243,15 +248,116 @@ def _report(verdict: str, passed: int = 0, message: str = "") -> GradeReport:
 
 
 @pytest.mark.parametrize(
-    ("verdict", "must_pass", "expected"),
+    ("verdict", "expected", "problem"),
     [
-        ("accepted", True, ""),
-        ("wrong_answer", True, "is not accepted (wrong_answer, 0/3 tests): boom"),
-        ("wrong_answer", False, ""),
-        ("runtime_error", False, ""),
-        ("accepted", False, "is accepted (accepted, 0/3 tests); it must fail the hidden tests"),
-        ("internal_error", False, "could not be graded (internal_error, 0/3 tests): boom"),
+        ("accepted", lint.ACCEPTED, ""),
+        ("wrong_answer", lint.ACCEPTED, "is not accepted (wrong_answer, 0/3 tests): boom"),
+        ("wrong_answer", lint.NOT_ACCEPTED, ""),
+        ("runtime_error", lint.NOT_ACCEPTED, ""),
+        ("accepted", lint.NOT_ACCEPTED, "is accepted (accepted, 0/3 tests); it must fail the hidden tests"),
+        ("internal_error", lint.NOT_ACCEPTED, "could not be graded (internal_error, 0/3 tests): boom"),
+        ("wrong_answer", "wrong_answer", ""),
+        ("forbidden", "forbidden", ""),
+        ("runtime_error", "wrong_answer",
+         "got runtime_error (0/3 tests: boom); `mutants:` says wrong_answer"),
+        ("accepted", "wrong_answer", "is accepted (accepted, 0/3 tests); it must fail the hidden tests"),
     ],
 )
-def test_judge_each_role(verdict: str, must_pass: bool, expected: str) -> None:
-    assert lint._judge(_report(verdict, message="boom"), must_pass) == expected
+def test_judge_each_role(verdict: str, expected: str, problem: str) -> None:
+    assert lint._judge(_report(verdict, message="boom"), expected) == problem
+
+
+def _challenge_copy(tmp_path: Path, **yaml_lines: str) -> Path:
+    """The add_one fixture copied to tmp_path, with top-level yaml keys replaced or added."""
+    folder = tmp_path / "challenges" / "add_one"
+    shutil.copytree(LINT_BANK / "challenges" / "add_one", folder)
+    text = (folder / "challenge.yaml").read_text()
+    kept = [line for line in text.splitlines()
+            if not any(line.startswith(f"{k}:") for k in yaml_lines)]
+    if "mutants" in yaml_lines:  # drop the old block's entries too
+        kept = [line for line in kept if not line.startswith("  also_right")]
+    extra = [f"{k}: {v}" for k, v in yaml_lines.items()]
+    (folder / "challenge.yaml").write_text("\n".join(kept + extra) + "\n")
+    return folder
+
+
+def test_undeclared_mutants_and_declared_mutants_without_a_file(tmp_path: Path) -> None:
+    folder = _challenge_copy(tmp_path, mutants="{gone: wrong_answer}")
+    challenge = load_challenge(folder)
+    assert [(Path(p.file).name, p.message) for p in lint._declaration_problems(challenge)] == [
+        ("also_right.py", "challenge 'add_one': mutant also_right.py has no verdict in `mutants:` "
+                          "(add `also_right: wrong_answer`, or the verdict it must get, to challenge.yaml)"),
+        ("challenge.yaml", "challenge 'add_one': `mutants:` names 'gone' but there is no mutants/gone.py"),
+    ]
+    # an undeclared mutant is not graded at all
+    assert [g.label for g in lint._graded_files(challenge)] == ["reference", "starter"]
+
+
+def test_a_mutant_verdict_outside_the_vocabulary_is_a_validation_error(tmp_path: Path) -> None:
+    folder = _challenge_copy(tmp_path, mutants="{also_right: accepted}")
+    with pytest.raises(DrillError, match="mutants.also_right"):
+        load_challenge(folder)
+
+
+def test_signature_problems_name_the_file_and_the_difference(tmp_path: Path) -> None:
+    folder = _challenge_copy(tmp_path, signature='"add_one(x: torch.Tensor, k: int = 1) -> torch.Tensor"')
+    (folder / "starter.py").write_text("def add_one(x, k=2):\n    raise NotImplementedError\n")
+    assert lint.signature_problems(load_challenge(folder)) == [
+        "starter `add_one` takes (x, k=2); the signature says (x, k=1)",
+        "reference `add_one` takes (x); the signature says (x, k=1)",
+    ]
+    (folder / "starter.py").write_text("add_one = lambda x, k=1: x + k\n")
+    assert lint.signature_problems(load_challenge(folder))[0] == "starter has no top-level `def add_one`"
+
+
+def test_signature_of_a_class_checks_init_and_the_methods_it_names(tmp_path: Path) -> None:
+    sig = "class Stopper:  # Stopper(patience: int, min_delta: float = 0.0); step(loss: float) -> bool"
+    good = ("class Stopper:\n    def __init__(self, patience, min_delta=0.0):\n        pass\n\n"
+            "    def step(self, loss):\n        return False\n")
+    path = tmp_path / "s.py"
+    path.write_text(good)
+    assert signature_mismatches(sig, "class", "Stopper", path) == []
+    path.write_text(good.replace("min_delta=0.0", "min_delta=0.5").replace("def step", "def stop"))
+    assert signature_mismatches(sig, "class", "Stopper", path) == [
+        "`Stopper(...)` takes (patience, min_delta=0.5); the signature says (patience, min_delta=0.0)",
+        "defines no `Stopper.step`",
+    ]
+
+
+def test_every_bundled_signature_agrees_with_its_starter_and_reference() -> None:
+    problems = [f"{c.id}: {m}" for c in load_challenges([bundled_bank_dir()])
+                for m in lint.signature_problems(c)]
+    assert problems == []
+
+
+def test_the_forbidden_probe_reports_every_entry_that_runs_unguarded(tmp_path: Path) -> None:
+    """Run outside the grader, no call is refused: the probe names each entry (a module's functions
+    one by one, autograd by its two routes) as uncaught."""
+    folder = _challenge_copy(tmp_path, forbidden="[torch.exp, torch.nn.Linear, autograd]")
+    probe = tmp_path / "probe.py"
+    probe.write_text(lint.forbidden_probe(load_challenge(folder)))
+    out = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, check=True).stdout
+    uncaught = [line.removeprefix(lint.UNCAUGHT).split(" (")[0] for line in out.splitlines()]
+    assert uncaught == ["torch.exp", "torch.nn.Linear", "autograd", "autograd"]
+
+
+def test_the_forbidden_probe_is_refused_by_the_grader(tmp_path: Path) -> None:
+    folder = _challenge_copy(tmp_path, forbidden="[torch.exp, torch.nn.Linear, autograd]")
+    problems = lint.lint_challenges([load_challenge(folder)], device="cpu")
+    assert [p.message.split(": ")[1][:24] for p in problems] == [
+        "starter missing", "mutant also_right.py is "]  # no problem about the forbidden entries
+
+
+def test_a_forbidden_entry_the_grader_lets_through_is_reported(tmp_path: Path) -> None:
+    """The probe written for `torch.exp` but graded against a challenge that forbids nothing."""
+    forbids = load_challenge(_challenge_copy(tmp_path / "a", forbidden="[torch.exp]"))
+    allows = load_challenge(LINT_BANK / "challenges" / "add_one")
+    from drillcli.grader import GraderPool, grade_file
+
+    with GraderPool("cpu") as pool:
+        problems = lint._lint_forbidden(
+            forbids, lambda path, _: grade_file(path, allows, "cpu", pool=pool, measure_runtime=False),
+            tmp_path, lambda _: None)
+    assert [p.message for p in problems] == [
+        "challenge 'add_one': forbidden entry torch.exp (torch.exp: returned normally) is not caught"
+    ]

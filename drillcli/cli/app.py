@@ -263,6 +263,20 @@ def bank_lint(
     lint_command(ctx, path, challenges=challenges, device=device)
 
 
+@bank_app.command("new-challenge", cls=Command, short_help="Scaffold a new coding challenge folder.")
+def bank_new_challenge(
+    ctx: typer.Context,
+    challenge_id: Annotated[str, typer.Argument(metavar="ID", help="The challenge id (also its entry point).")],
+    path: BankPath = None,
+    topic: Annotated[str, typer.Option(help=f"One of: {', '.join(TOPICS)}.")] = "basics",
+) -> None:
+    """Create challenges/ID/ (yaml with every field, starter, reference, tests, one mutant); it passes
+    `drill bank lint --challenges` once reference.py is written."""
+    from drillcli.cli.bank import new_challenge_command
+
+    new_challenge_command(ctx, challenge_id, path, topic)
+
+
 def main() -> None:
     """Entry point of the console script. A domain error or a misused option is one line on stderr, or
     `{"error": ...}` on stdout when `--json` was asked for; the exit status is the same either way."""

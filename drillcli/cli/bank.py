@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import typer
@@ -92,8 +93,10 @@ def lint_command(ctx: typer.Context, path: Path | None, *, challenges: bool, dev
         cards, _ = check_bank(folders)
         problems = lint_cards(cards, require_all_topics=path is None)
         if challenges:
+            started = time.monotonic()
             problems += lint_challenges(load_challenges(folders), device=device,
                                         on_progress=lambda m: console().print(f"[dim]{escape(m)}[/]"))
+            console().print(f"[dim]challenges graded in {time.monotonic() - started:.1f} s[/]")
     _report(sorted(problems), _counted(n_cards, n_challenges))
 
 
@@ -108,3 +111,16 @@ def _report(problems: list[Problem], counted: str) -> None:
         typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} ({counted})", err=True)
         raise typer.Exit(1)
     console().print(f"[green]ok[/]: {counted}, no problems")
+
+
+def new_challenge_command(ctx: typer.Context, challenge_id: str, path: Path | None, topic: str) -> None:
+    """Scaffold `challenges/<id>/` in a bank folder (default: the bundled bank)."""
+    from drillcli.bank.scaffold import new_challenge
+    from drillcli.paths import bundled_bank_dir
+
+    bank = path if path is not None else bundled_bank_dir()
+    scaffold = new_challenge(bank, challenge_id, topic)
+    for file in scaffold.files:
+        typer.echo(str(file))
+    console().print(f"[green]created[/] {escape(str(scaffold.folder))}: write reference.py, the prompt "
+                    f"and more tests, then run `drill bank lint --challenges {escape(str(bank))}`")

@@ -1,13 +1,10 @@
 """Runs in the submission's process: feeds losses to EarlyStopping instances, returns the booleans."""
 
+from drillcli.grader.api import drive_steps  # noqa: F401 - the shared driver of steps_case
+
 
 def _as_bool(value):
     return bool(value) if isinstance(value, (bool, int)) or hasattr(value, "__bool__") else value
-
-
-def run(entry, losses, patience, min_delta=None):
-    stopper = entry(patience) if min_delta is None else entry(patience, min_delta=min_delta)
-    return [_as_bool(stopper.step(loss)) for loss in losses]
 
 
 def interleaved(entry, losses_a, losses_b, patience):

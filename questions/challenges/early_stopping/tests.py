@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from drillcli.grader.api import Case, seeded
+from drillcli.grader.api import Case, seeded, steps_case
 
 
 def _expected(losses, patience, min_delta=0.0):
@@ -24,12 +24,10 @@ def _expected(losses, patience, min_delta=0.0):
 
 def _case(name, losses, patience, min_delta=None, description="") -> Case:
     kwargs = {} if min_delta is None else {"min_delta": min_delta}
-    return Case(
-        name=name,
-        args=(list(losses), patience),
-        kwargs=kwargs,
-        driver="run",
-        expected=_expected(losses, patience, 0.0 if min_delta is None else min_delta),
+    return steps_case(
+        name, (patience,), [("step", (loss,)) for loss in losses],
+        _expected(losses, patience, 0.0 if min_delta is None else min_delta),
+        init_kwargs=kwargs,
         description=description or f"patience={patience}, min_delta={min_delta}, {len(losses)} steps",
     )
 

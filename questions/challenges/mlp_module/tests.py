@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from drillcli.grader.api import Case, Failure, Result, close, seeded
+from drillcli.grader.api import Case, Failure, Result, module_case, seeded
 
 
 def _weights(seed, n_in, hidden, n_out, dtype=torch.float32):
@@ -43,46 +43,26 @@ def _structure_check(n_in, hidden, n_out):
     return check
 
 
+def _state(w1, b1, w2, b2):
+    return {"fc1.weight": w1, "fc1.bias": b1, "fc2.weight": w2, "fc2.bias": b2}
+
+
+def _reference_forward(state, x):
+    return _reference(x, state["fc1.weight"], state["fc1.bias"], state["fc2.weight"], state["fc2.bias"])
+
+
 def _forward_case(name, seed, lead, n_in, hidden, n_out, dtype=torch.float32):
-    w1, b1, w2, b2 = _weights(seed, n_in, hidden, n_out)
-    x = torch.randn(*lead, n_in, generator=seeded(seed + 100), dtype=torch.float64)
-    w1, b1, w2, b2, x = (t.to(dtype).double() for t in (w1, b1, w2, b2, x))
-    expected = _reference(x, w1, b1, w2, b2).to(dtype)
-
-    def check(result: Result) -> None:
-        out = result.output
-        if "problem" in out:
-            raise Failure(out["problem"])
-        close(out["output"], expected, what="output")
-
-    args = (n_in, hidden, n_out, *(t.to(dtype) for t in (w1, b1, w2, b2)), x.to(dtype))
-    return Case(name=name, args=args, driver="forward", check=check, cuda_tol=1e-3)
+    w1, b1, w2, b2 = (t.to(dtype) for t in _weights(seed, n_in, hidden, n_out))
+    x = torch.randn(*lead, n_in, generator=seeded(seed + 100), dtype=torch.float64).to(dtype)
+    return module_case(name, (n_in, hidden, n_out), _state(w1, b1, w2, b2), (x,), _reference_forward,
+                       cuda_tol=1e-3)
 
 
 def _grad_case(name, seed, n, n_in, hidden, n_out):
-    w1, b1, w2, b2 = _weights(seed, n_in, hidden, n_out)
-    g = seeded(seed + 200)
-    x = torch.randn(n, n_in, generator=g, dtype=torch.float64)
-    grad_out = torch.randn(n, n_out, generator=g, dtype=torch.float64)
-    w1, b1, w2, b2, x, grad_out = (t.float().double() for t in (w1, b1, w2, b2, x, grad_out))
-    params = [t.clone().requires_grad_(True) for t in (w1, b1, w2, b2)]
-    out = _reference(x, *params)
-    grads = torch.autograd.grad(out, params, grad_out)
-    names = ("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias")
-    expected = {k: v.to(torch.float32) for k, v in zip(names, grads)}
-
-    def check(result: Result) -> None:
-        out = result.output
-        if "problem" in out:
-            raise Failure(out["problem"])
-        for key, want in expected.items():
-            got = out["grads"][key]
-            if got is None:
-                raise Failure(f"{key}.grad is None after backward: the layer is not part of the graph")
-            close(got, want, what=f"{key}.grad", atol=1e-5, rtol=1e-4)
-
-    args = (n_in, hidden, n_out, *(t.float() for t in (w1, b1, w2, b2)), x.float(), grad_out.float())
-    return Case(name=name, args=args, driver="gradients", check=check, cuda_tol=1e-3)
+    w1, b1, w2, b2 = (t.float() for t in _weights(seed, n_in, hidden, n_out))
+    x = torch.randn(n, n_in, generator=seeded(seed + 200), dtype=torch.float64).float()
+    return module_case(name, (n_in, hidden, n_out), _state(w1, b1, w2, b2), (x,), _reference_forward,
+                       grads=True, seed=seed, atol=1e-5, rtol=1e-4, cuda_tol=1e-3)
 
 
 def cases(device: str) -> list[Case]:

@@ -1,39 +1,30 @@
 """Hidden tests for `softmax` (trusted side only; see docs/grader.md).
 
-Expected values are computed in float64 and cast back to the input's dtype, so any correct formula
-(max-shift, logsumexp, ...) passes with `torch.testing.assert_close` tolerances.
+Expected values come from a float64 reference cast back to the input's dtype (`tensor_case`), so any
+correct formula (max-shift, logsumexp, ...) passes with `torch.testing.assert_close` tolerances.
 """
 
 from __future__ import annotations
 
 import torch
 
-from drillcli.grader.api import Case, seeded
+from drillcli.grader.api import Case, seeded, tensor_case
 
 LARGE_ATOL = 1e-3  # CHALLENGES.md: logits around ±1e4 accept any stable formula
 
 
-def _softmax64(x: torch.Tensor, dim: int) -> torch.Tensor:
-    x64 = x.to(torch.float64)
-    shifted = x64 - x64.amax(dim=dim, keepdim=True)
+def _softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    shifted = x - x.amax(dim=dim, keepdim=True)
     exps = shifted.exp()
     return exps / exps.sum(dim=dim, keepdim=True)
-
-
-def _expected(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
-    return _softmax64(x, dim).to(x.dtype)
 
 
 def _call(name: str, x: torch.Tensor, dim: int | None = None, *, as_kwarg: bool = False,
           atol: float | None = None, rtol: float | None = None) -> Case:
     """A plain call; `dim` omitted, positional or as a keyword."""
-    if dim is None:
-        args, kwargs, expected = (x,), {}, _expected(x)
-    elif as_kwarg:
-        args, kwargs, expected = (x,), {"dim": dim}, _expected(x, dim)
-    else:
-        args, kwargs, expected = (x, dim), {}, _expected(x, dim)
-    return Case(name, args=args, kwargs=kwargs, expected=expected, atol=atol, rtol=rtol)
+    args = (x,) if dim is None or as_kwarg else (x, dim)
+    kwargs = {"dim": dim} if dim is not None and as_kwarg else {}
+    return tensor_case(name, _softmax, args, kwargs, atol=atol, rtol=rtol)
 
 
 def _ordinary(g: torch.Generator) -> list[Case]:
@@ -60,23 +51,9 @@ def _large(g: torch.Generator) -> list[Case]:
     ]
 
 
-def _gradient(g: torch.Generator) -> Case:
-    x = torch.randn(3, 5, generator=g, dtype=torch.float64)
-    grad_out = torch.randn(3, 5, generator=g, dtype=torch.float64)
-    s = _softmax64(x, -1)
-    grad_x = s * (grad_out - (grad_out * s).sum(dim=-1, keepdim=True))
-    return Case(
-        "gradient_flows",
-        args=(x,),
-        driver="vjp",
-        wrt=(0,),
-        grad_out=grad_out,
-        expected=s,
-        expected_grads=(grad_x,),
-        description="autograd through your softmax gives the softmax Jacobian-vector product",
-    )
-
-
 def cases(device: str) -> list[Case]:
     g = seeded(20240611)
-    return [*_ordinary(g), *_large(g), _gradient(g)]
+    gradient = tensor_case(
+        "gradient_flows", _softmax, (torch.randn(3, 5, generator=g, dtype=torch.float64),), wrt=(0,),
+        seed=1, description="autograd through your softmax gives the softmax Jacobian-vector product")
+    return [*_ordinary(g), *_large(g), gradient]
