@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import typer
+from rich.console import Console, Group
 from rich.table import Table
 
 from drillcli.bank.challenges import load_challenges
 from drillcli.cli.context import Env
 from drillcli.cli.render import console, print_json, safe
 from drillcli.errors import DrillError
-from drillcli.report.build import Report, build_report, review_rows
-from drillcli.study.scheduler import make_scheduler
+from drillcli.report.build import Report, ReviewRow, build_report, window_days
 
 
 def report_command(ctx: typer.Context, *, days: int, as_json: bool, html: Path | None) -> None:
@@ -31,16 +31,22 @@ def report_command(ctx: typer.Context, *, days: int, as_json: bool, html: Path |
 
 
 def make_report(env: Env, days: int) -> Report:
+    from drillcli.store import activity
+
     store = env.store
+    now = datetime.now(timezone.utc)
+    since = now - timedelta(days=max(days, window_days(now)))
     return build_report(
         cards=list(env.deck.values()),
         states=store.card_states(),
-        reviews=review_rows(store.review_rows()),
+        reviews=[ReviewRow(*row) for row in activity.reviews_since(store.db, since)],
         attempts=store.attempts(),
         challenge_ids=[c.id for c in load_challenges(env.bank_dirs)],
-        now=datetime.now(timezone.utc),
+        now=now,
         days=days,
-        scheduler=make_scheduler(env.config.desired_retention),
+        scheduler=env.scheduler,
+        per_day=activity.reviews_per_local_day(store.db),
+        reviews_total=activity.review_total(store.db),
     )
 
 
@@ -53,42 +59,134 @@ def _write_html(report: Report, path: Path) -> None:
         raise DrillError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def render_report(r: Report) -> None:
-    con = console()
+def render_report(r: Report, con: Console | None = None) -> None:
+    con = con or console()
     cards = r.cards
     con.rule("[bold]Progress")
+    recall = f" · predicted recall now [bold]{r.recall_now:.0%}[/]" if r.recall_now is not None else ""
     con.print(f"Reviews: [bold]{r.reviews_total}[/] ({r.reviews_in_period} in the last {r.days} days) · "
               f"streak [bold]{r.streak_days}[/] day{'s' if r.streak_days != 1 else ''} · "
-              f"due today [bold]{r.due_today}[/]")
+              f"due today [bold]{r.due_today}[/]{recall}")
     leeches = f" · [red]{r.leeches} leech{'es' if r.leeches != 1 else ''}[/]" if r.leeches else ""
     con.print(f"Cards: {cards['new']} new · {cards['learning']} learning · {cards['review']} review · "
               f"{cards['relearning']} relearning{leeches}")
+    con.print(heatmap_panel(r))
+    con.print(forecast_chart(r))
     con.print(_topic_table(r))
+    if r.most_asked:
+        con.print(_most_asked_table(r))
+    if r.weak:
+        con.print(_weak_table(r))
     c = r.challenges
     con.print(f"Coding: [bold]{c.solved}[/] of {c.available} challenges solved, {c.attempted} attempted, "
               f"{c.attempts} attempts" + (f" ({c.timed_solved} solved against the clock)" if c.timed_solved else ""))
-    if r.weak:
-        con.print("Weakest cards: " + ", ".join(f"{safe(w.id)} ({w.lapses} lapses, {w.retrievability:.0%})"
-                                                for w in r.weak[:5]))
-    if r.forecast:
-        con.print("Due in the next 7 days: " + " · ".join(_forecast_day(i, d) for i, d in enumerate(r.forecast)))
+    if c.by_challenge:
+        con.print(_challenge_table(r))
 
 
-def _forecast_day(index: int, day: dict[str, object]) -> str:
-    """'today 2', then the weekday: 'Tue 0'."""
-    from datetime import date
+_SHADES = ("grey23", "green4", "green3", "green1", "bright_green")
 
-    name = "today" if index == 0 else date.fromisoformat(str(day["date"])).strftime("%a")
-    return f"{name} {day['due']}"
+
+def _shade(count: int, top: int) -> str:
+    if count == 0:
+        return _SHADES[0]
+    return _SHADES[min(4, 1 + int(3 * count / max(top, 1)))]
+
+
+def heatmap_panel(r: Report) -> Group:
+    """The last 12 weeks as GitHub draws them: a column per week, a row per weekday, brighter = more."""
+    days = r.heatmap
+    top = max((d["reviews"] + d["solves"] for d in days), default=0)
+    weeks = [days[i:i + 7] for i in range(0, len(days), 7)]
+    header = [" "] * (4 + 2 * len(weeks) + 3)
+    last_month = None
+    for i, week in enumerate(weeks):
+        month = date.fromisoformat(week[0]["date"]).strftime("%b")
+        if month != last_month:
+            header[4 + 2 * i: 4 + 2 * i + 3] = list(month)
+            last_month = month
+    lines = [f"[bold]Activity, last {len(weeks)} weeks[/]", f"[dim]{''.join(header).rstrip()}[/]"]
+    for weekday in range(7):
+        label = ("Mon", "", "Wed", "", "Fri", "", "Sun")[weekday]
+        cells = [f"[{_shade(w[weekday]['reviews'] + w[weekday]['solves'], top)}]■[/]" if weekday < len(w) else " "
+                 for w in weeks]
+        lines.append(f"[dim]{label:<4}[/]" + " ".join(cells))
+    total = sum(d["reviews"] for d in days)
+    solves = sum(d["solves"] for d in days)
+    active = sum(1 for d in days if d["reviews"] or d["solves"])
+    lines.append(f"[dim]{total} reviews · {solves} accepted solves · active on {active} of {len(days)} days · "
+                 f"less [/][{_SHADES[0]}]■[/][{_SHADES[1]}]■[/][{_SHADES[3]}]■[/][{_SHADES[4]}]■[/][dim] more[/]")
+    return Group(*lines)
+
+
+def forecast_chart(r: Report) -> Group:
+    top = max((d["due"] for d in r.forecast), default=0)
+    table = Table(box=None, show_header=False, padding=(0, 1))
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    table.add_column(justify="left")
+    for i, day in enumerate(r.forecast):
+        name = "today" if i == 0 else date.fromisoformat(str(day["date"])).strftime("%a %d")
+        width = 0 if top == 0 else max(1 if day["due"] else 0, round(30 * day["due"] / top))
+        table.add_row(name, str(day["due"]), f"[cyan]{'█' * width}[/]")
+    return Group(f"[bold]Due in the next {len(r.forecast)} days[/]", table)
+
+
+def _bar(fraction: float | None, width: int = 10) -> str:
+    if fraction is None:
+        return "[dim]–[/]"
+    filled = round(fraction * width)
+    return f"[green]{'█' * filled}[/][grey23]{'█' * (width - filled)}[/] {fraction:.0%}"
 
 
 def _topic_table(r: Report) -> Table:
     table = Table(title="Topics", title_justify="left")
-    for col in ("topic", "cards", "seen", "mastered", "due now", "retention"):
-        table.add_column(col, justify="left" if col == "topic" else "right")
+    for col in ("topic", "cards", "seen", "due now", "retention", "recall now", "mastery"):
+        table.add_column(col, justify="left" if col in ("topic", "mastery") else "right")
     for t in r.topics:
         retention = "–" if t.retention is None else f"{t.retention:.0%}"
         style = "red" if t.retention is not None and t.retention < 0.8 else ""
-        table.add_row(safe(t.title), str(t.cards), str(t.reviewed), str(t.mastered), str(t.due),
-                      f"[{style}]{retention}[/]" if style else retention)
+        recall = "–" if t.recall_now is None else f"{t.recall_now:.0%}"
+        table.add_row(safe(t.title), str(t.cards), str(t.reviewed), str(t.due),
+                      f"[{style}]{retention}[/]" if style else retention, recall, _bar(t.mastery))
     return table
+
+
+def _most_asked_table(r: Report) -> Table:
+    table = Table(title="★ The most-asked questions", title_justify="left")
+    for col in ("question", "state", "recall now"):
+        table.add_column(col)
+    for row in r.most_asked:
+        table.add_row(safe(_clip(row["prompt"], 60)), row["state"], _bar(row["recall_now"]))
+    return table
+
+
+def _weak_table(r: Report) -> Table:
+    table = Table(title="Weakest cards", title_justify="left")
+    for col in ("card", "recall now", "forgotten (30 d)", "lapses"):
+        table.add_column(col, justify="left" if col == "card" else "right")
+    for w in r.weak[:8]:
+        leech = " [red]leech[/]" if w.leech else ""
+        table.add_row(safe(_clip(w.prompt or w.id, 60)) + leech, f"{w.retrievability:.0%}",
+                      str(w.recent_fails), str(w.lapses))
+    return table
+
+
+def _challenge_table(r: Report) -> Table:
+    table = Table(title="Challenges", title_justify="left")
+    for col in ("challenge", "attempts", "solved", "best time", "speed vs reference"):
+        table.add_column(col, justify="left" if col == "challenge" else "right")
+    for c in r.challenges.by_challenge:
+        best = "–"
+        if c.best_solve_s is not None:
+            m, sec = divmod(int(c.best_solve_s), 60)
+            limit = f" / {c.minutes:g} min" if c.minutes else ""
+            best = f"{m}m{sec:02d}s{limit}"
+        ratio = f"{c.best_ratio:.1f}×" if c.best_ratio else "–"
+        table.add_row(safe(c.id), str(c.attempts), "[green]✓[/]" if c.solved else safe(c.last_verdict), best, ratio)
+    return table
+
+
+def _clip(text: str, width: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"

@@ -16,6 +16,12 @@ from drillcli.store.models import Attempt, CardState, from_ts
 from drillcli.study.queue import end_of_day
 from drillcli.study.scheduler import retrievability
 
+HEATMAP_WEEKS = 12
+FORECAST_DAYS = 14
+MASTERED_STABILITY_DAYS = 21
+WEAK_RECALL = 0.85
+RECENT_DAYS = 30
+
 
 @dataclass(frozen=True)
 class TopicRow:
@@ -23,9 +29,11 @@ class TopicRow:
     title: str
     cards: int
     reviewed: int
-    retention: float | None
+    retention: float | None  # share of reviews of review-state cards passed in the period
     due: int
-    mastered: int
+    mastered: int  # cards in review whose stability is 21 days or more
+    recall_now: float | None = None  # mean predicted recall of the seen cards, now
+    mastery: float = 0.0  # mastered / cards
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,8 @@ class WeakCard:
     lapses: int
     retrievability: float
     leech: bool
+    prompt: str = ""
+    recent_fails: int = 0  # Again in the last 30 days, learning steps included
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,9 @@ class ChallengeRow:
     solved: bool
     best_ms: float | None
     last_verdict: str
+    best_solve_s: float | None = None  # fastest timed solve, from the challenge's start to the accepted save
+    best_ratio: float | None = None  # best runtime against the reference's (1.0 = as fast)
+    minutes: float | None = None  # the countdown of that solve
 
 
 @dataclass(frozen=True)
@@ -72,7 +85,9 @@ class Report:
     leeches: int
     daily: list[dict[str, Any]]
     forecast: list[dict[str, Any]]
-    most_asked: list[dict[str, str]]
+    most_asked: list[dict[str, Any]]
+    heatmap: list[dict[str, Any]] = field(default_factory=list)
+    recall_now: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,32 +110,46 @@ def build_report(
     now: datetime,
     days: int = 30,
     scheduler: fsrs.Scheduler | None = None,
+    per_day: dict[date, int] | None = None,
+    reviews_total: int | None = None,
 ) -> Report:
-    """Pure aggregation: everything comes in, `now` included."""
+    """Pure aggregation: everything comes in, `now` included. `reviews` must hold at least the reviews of
+    the last `max(days, window_days())` days; `per_day` (reviews per local day, all time) and
+    `reviews_total` default to what `reviews` holds."""
     scheduler = scheduler or fsrs.Scheduler(enable_fuzzing=False)
     by_id = {c.id: c for c in cards}
     live_states = {cid: s for cid, s in states.items() if cid in by_id}
+    recall = {cid: retrievability(scheduler, s, now) for cid, s in live_states.items()}
     period_start = now - timedelta(days=days)
     review_list = list(reviews)
     in_period = [r for r in review_list if r.at >= period_start]
+    if per_day is None:
+        per_day = Counter(r.at.astimezone().date() for r in review_list)
     return Report(
         generated_at=now.isoformat(timespec="seconds"),
         days=days,
-        reviews_total=len(review_list),
+        reviews_total=len(review_list) if reviews_total is None else reviews_total,
         reviews_in_period=len(in_period),
         cards=_card_counts(by_id, live_states),
         due_today=sum(1 for s in live_states.values() if s.due < end_of_day(now)),
-        topics=_topics(cards, live_states, in_period, now),
+        topics=_topics(cards, live_states, in_period, now, recall),
         challenges=_challenges(attempts, challenge_ids),
-        streak_days=streak(_active_days(review_list, attempts), now),
-        weak=_weak(by_id, live_states, scheduler, now),
+        streak_days=streak(_active_days(per_day, attempts), now),
+        weak=_weak(by_id, live_states, recall, review_list, now),
         leeches=sum(1 for s in live_states.values() if s.is_leech),
         daily=_daily(in_period, now, days),
-        forecast=_forecast(live_states, now),
-        most_asked=[{"id": c.id, "topic": c.topic,
-                     "state": live_states[c.id].state if c.id in live_states else "new"}
-                    for c in cards if c.most_asked],
+        forecast=_forecast(live_states, now, FORECAST_DAYS),
+        most_asked=[_most_asked_row(c, live_states.get(c.id), recall.get(c.id)) for c in cards if c.most_asked],
+        heatmap=_heatmap(per_day, attempts, now),
+        recall_now=round(sum(recall.values()) / len(recall), 3) if recall else None,
     )
+
+
+def _most_asked_row(card: CardBase, state: CardState | None, recall: float | None) -> dict[str, Any]:
+    return {"id": card.id, "topic": card.topic, "prompt": card.prompt,
+            "state": state.state if state else "new",
+            "recall_now": round(recall, 3) if recall is not None else None,
+            "due": state.due.isoformat(timespec="minutes") if state else None}
 
 
 def _card_counts(by_id: dict[str, CardBase], states: dict[str, CardState]) -> dict[str, int]:
@@ -130,7 +159,7 @@ def _card_counts(by_id: dict[str, CardBase], states: dict[str, CardState]) -> di
 
 
 def _topics(cards: Sequence[CardBase], states: dict[str, CardState], period: list[ReviewRow],
-            now: datetime) -> list[TopicRow]:
+            now: datetime, recall: dict[str, float]) -> list[TopicRow]:
     topic_of = {c.id: c.topic for c in cards}
     passed: dict[str, list[bool]] = defaultdict(list)
     for r in period:
@@ -144,11 +173,15 @@ def _topics(cards: Sequence[CardBase], states: dict[str, CardState], period: lis
         members = per_topic[topic]
         seen = [states[c.id] for c in members if c.id in states]
         outcomes = passed.get(topic, [])
+        recalls = [recall[c.id] for c in members if c.id in recall]
+        mastered = sum(1 for s in seen if s.state == "review" and (s.stability or 0) >= MASTERED_STABILITY_DAYS)
         rows.append(TopicRow(
             topic=topic, title=topic_title(topic), cards=len(members), reviewed=len(seen),
             retention=round(sum(outcomes) / len(outcomes), 3) if outcomes else None,
             due=sum(1 for s in seen if s.due <= now),
-            mastered=sum(1 for s in seen if s.state == "review" and (s.stability or 0) >= 21),
+            mastered=mastered,
+            recall_now=round(sum(recalls) / len(recalls), 3) if recalls else None,
+            mastery=round(mastered / len(members), 3) if members else 0.0,
         ))
     return rows
 
@@ -157,11 +190,7 @@ def _challenges(attempts: Sequence[Attempt], challenge_ids: Sequence[str]) -> Ch
     per: dict[str, list[Attempt]] = defaultdict(list)
     for a in attempts:
         per[a.challenge_id].append(a)
-    rows = []
-    for cid, tries in sorted(per.items()):
-        accepted = [a for a in tries if a.verdict == "accepted"]
-        rows.append(ChallengeRow(cid, len(tries), bool(accepted),
-                                 min((a.elapsed_ms for a in accepted), default=None), tries[-1].verdict))
+    rows = [_challenge_row(cid, tries) for cid, tries in sorted(per.items())]
     return ChallengeStats(
         attempted=len(per),
         solved=sum(1 for r in rows if r.solved),
@@ -173,10 +202,28 @@ def _challenges(attempts: Sequence[Attempt], challenge_ids: Sequence[str]) -> Ch
     )
 
 
-def _active_days(reviews: list[ReviewRow], attempts: Sequence[Attempt]) -> set[date]:
-    days = {r.at.astimezone().date() for r in reviews}
+def _challenge_row(cid: str, tries: list[Attempt]) -> ChallengeRow:
+    accepted = [a for a in tries if a.verdict == "accepted"]
+    timed = [a for a in accepted if a.timed]
+    fastest = min(timed, key=lambda a: a.finished_at - a.started_at, default=None)
+    ratios = [a.runtime_ratio for a in accepted if a.runtime_ratio]
+    return ChallengeRow(
+        cid, len(tries), bool(accepted), min((a.elapsed_ms for a in accepted), default=None), tries[-1].verdict,
+        best_solve_s=round((fastest.finished_at - fastest.started_at).total_seconds(), 1) if fastest else None,
+        best_ratio=round(min(ratios), 2) if ratios else None,
+        minutes=fastest.minutes if fastest else None,
+    )
+
+
+def _active_days(per_day: dict[date, int], attempts: Sequence[Attempt]) -> set[date]:
+    days = {d for d, n in per_day.items() if n}
     days |= {a.finished_at.astimezone().date() for a in attempts}
     return days
+
+
+def window_days(now: datetime) -> int:
+    """How far back the heatmap reaches, in days (12 weeks, back to a Monday)."""
+    return now.astimezone().date().weekday() + 7 * (HEATMAP_WEEKS - 1) + 1
 
 
 def streak(active: set[date], now: datetime) -> int:
@@ -191,17 +238,31 @@ def streak(active: set[date], now: datetime) -> int:
     return count
 
 
-def _weak(by_id: dict[str, CardBase], states: dict[str, CardState], scheduler: fsrs.Scheduler,
-          now: datetime, top: int = 10) -> list[WeakCard]:
+def _weak(by_id: dict[str, CardBase], states: dict[str, CardState], recall: dict[str, float],
+          reviews: list[ReviewRow], now: datetime, top: int = 10) -> list[WeakCard]:
+    """Cards that are actually weak: predicted recall now below 85%, or forgotten (Again) in the last 30
+    days, learning steps included. A card whose recall is effectively certain is never listed."""
+    since = now - timedelta(days=RECENT_DAYS)
+    fails = Counter(r.card_id for r in reviews if r.rating == 1 and r.at >= since)
     scored = []
     for cid, s in states.items():
-        if s.reps == 0:
+        r = recall[cid]
+        if r >= 0.995 or not (r < WEAK_RECALL or fails[cid]):
             continue
-        r = retrievability(scheduler, s, now)
-        if s.lapses or r < 0.8:
-            scored.append(WeakCard(cid, by_id[cid].topic, s.lapses, round(r, 3), s.is_leech))
-    scored.sort(key=lambda w: (-w.lapses, w.retrievability))
+        scored.append(WeakCard(cid, by_id[cid].topic, s.lapses, round(r, 3), s.is_leech,
+                               prompt=by_id[cid].prompt, recent_fails=fails[cid]))
+    scored.sort(key=lambda w: (w.retrievability - 0.1 * w.recent_fails - 0.05 * w.lapses, w.id))
     return scored[:top]
+
+
+def _heatmap(per_day: dict[date, int], attempts: Sequence[Attempt], now: datetime) -> list[dict[str, Any]]:
+    """One entry per local day of the last 12 weeks, starting on a Monday: reviews and challenges solved."""
+    today = now.astimezone().date()
+    span = window_days(now)
+    first = today - timedelta(days=span - 1)
+    solves = Counter(a.finished_at.astimezone().date() for a in attempts if a.verdict == "accepted")
+    return [{"date": (first + timedelta(days=i)).isoformat(), "reviews": per_day.get(first + timedelta(days=i), 0),
+             "solves": solves[first + timedelta(days=i)]} for i in range(span)]
 
 
 def _daily(period: list[ReviewRow], now: datetime, days: int) -> list[dict[str, Any]]:
@@ -212,7 +273,7 @@ def _daily(period: list[ReviewRow], now: datetime, days: int) -> list[dict[str, 
             for i in reversed(range(span))]
 
 
-def _forecast(states: dict[str, CardState], now: datetime, days: int = 7) -> list[dict[str, Any]]:
+def _forecast(states: dict[str, CardState], now: datetime, days: int = FORECAST_DAYS) -> list[dict[str, Any]]:
     today = now.astimezone().date()
     counts = Counter(max(s.due.astimezone().date(), today) for s in states.values())
     return [{"date": (today + timedelta(days=i)).isoformat(), "due": counts[today + timedelta(days=i)]}

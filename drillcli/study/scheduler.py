@@ -30,7 +30,7 @@ def review(
     """The card's state after being rated `rating` at `now` (`before` None: a new card)."""
     if rating not in RATING_NAMES:
         raise ValueError(f"rating must be 1-4, got {rating}")
-    card = _to_fsrs(before) if before else fsrs.Card(due=now)
+    card = _to_fsrs(before) if before else fsrs.Card(card_id=0, due=now)
     updated, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=now)
     lapsed = before is not None and before.state == "review" and rating == AGAIN
     return CardState(
@@ -59,7 +59,8 @@ def preview_intervals(
 
 
 def _to_fsrs(state: CardState) -> fsrs.Card:
+    # card_id given: without one, fsrs.Card sleeps a millisecond to make a unique id from the clock.
     return fsrs.Card(
-        state=_STATES[state.state], step=state.step, stability=state.stability,
+        card_id=0, state=_STATES[state.state], step=state.step, stability=state.stability,
         difficulty=state.difficulty, due=state.due, last_review=state.last_review,
     )

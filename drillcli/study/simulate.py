@@ -42,8 +42,8 @@ def simulate(*, cards: int, days: int, start: datetime, seed: int = 0,
         for n in range(new_per_day):
             if len(sched) < cards:
                 cid = f"sim-{len(sched):05d}"
-                sched[cid] = fsrs.Card(due=today + timedelta(seconds=n))
-                memory[cid] = fsrs.Card(due=today)
+                sched[cid] = fsrs.Card(card_id=len(sched), due=today + timedelta(seconds=n))
+                memory[cid] = fsrs.Card(card_id=len(memory), due=today)
         due = sorted((c.due, cid) for cid, c in sched.items() if c.due <= today + timedelta(hours=12))
         for i, (_, cid) in enumerate(due):
             at = max(sched[cid].due, today + timedelta(seconds=i * 20))

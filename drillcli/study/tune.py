@@ -116,7 +116,7 @@ def score(events: Sequence[Event], parameters: Sequence[float] | None, since: da
     cards: dict[str, fsrs.Card] = {}
     pairs: list[tuple[float, int]] = []
     for e in sorted(events, key=lambda e: e.reviewed_at):
-        card = cards.get(e.card_id) or fsrs.Card(due=e.reviewed_at)
+        card = cards.get(e.card_id) or fsrs.Card(card_id=0, due=e.reviewed_at)
         if e.reviewed_at >= since and card.last_review and (e.reviewed_at - card.last_review).days > 0:
             pairs.append((scheduler.get_card_retrievability(card, e.reviewed_at), int(e.rating != 1)))
         cards[e.card_id], _ = scheduler.review_card(card, fsrs.Rating(e.rating), review_datetime=e.reviewed_at)
