@@ -70,6 +70,11 @@ def render_report(r: Report, con: Console | None = None) -> None:
     leeches = f" · [red]{r.leeches} leech{'es' if r.leeches != 1 else ''}[/]" if r.leeches else ""
     con.print(f"Cards: {cards['new']} new · {cards['learning']} learning · {cards['review']} review · "
               f"{cards['relearning']} relearning{leeches}")
+    if r.readiness:
+        parts = " · ".join(f"{k} {v['recall']:.0%} ({v['seen']}/{v['cards']} seen)"
+                           for k, v in r.readiness["by_asked"].items())
+        con.print(f"Readiness [bold]{r.readiness['score']:.0%}[/] (predicted recall over the bank, weighted by "
+                  f"how often each question is asked) · asked {parts}")
     con.print(heatmap_panel(r))
     con.print(forecast_chart(r))
     con.print(_topic_table(r))

@@ -88,6 +88,7 @@ class Report:
     most_asked: list[dict[str, Any]]
     heatmap: list[dict[str, Any]] = field(default_factory=list)
     recall_now: float | None = None
+    readiness: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -142,7 +143,26 @@ def build_report(
         most_asked=[_most_asked_row(c, live_states.get(c.id), recall.get(c.id)) for c in cards if c.most_asked],
         heatmap=_heatmap(per_day, attempts, now),
         recall_now=round(sum(recall.values()) / len(recall), 3) if recall else None,
+        readiness=_readiness(cards, recall),
     )
+
+
+ASKED_WEIGHT = {"high": 3, "medium": 2, "low": 1}
+
+
+def _readiness(cards: Sequence[CardBase], recall: dict[str, float]) -> dict[str, Any]:
+    """Predicted recall over the whole bank, a card not seen yet counting as 0, each card weighted by how
+    often interviews ask it (high 3, medium 2, low 1); and the same per frequency level."""
+    levels: dict[str, list[float]] = defaultdict(list)
+    for c in cards:
+        if not c.id.startswith("gen-"):
+            levels[str(getattr(c, "asked", "medium"))].append(recall.get(c.id, 0.0))
+    weight = sum(ASKED_WEIGHT.get(k, 2) * len(v) for k, v in levels.items())
+    score = sum(ASKED_WEIGHT.get(k, 2) * sum(v) for k, v in levels.items())
+    return {"score": round(score / weight, 3) if weight else 0.0,
+            "by_asked": {k: {"cards": len(levels[k]), "seen": sum(1 for x in levels[k] if x > 0),
+                             "recall": round(sum(levels[k]) / len(levels[k]), 3) if levels[k] else 0.0}
+                         for k in ("high", "medium", "low") if k in levels}}
 
 
 def _most_asked_row(card: CardBase, state: CardState | None, recall: float | None) -> dict[str, Any]:

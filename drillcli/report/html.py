@@ -73,7 +73,8 @@ def _tiles(r: Report) -> str:
              (str(r.due_today), "due today", "due_today"),
              (recall, "predicted recall now", "recall_now"),
              (f"{c.solved}/{c.available}", "challenges solved", "challenges_solved"),
-             (str(r.cards["new"]), "cards not seen yet", "cards_new")]
+             (str(r.cards["new"]), "cards not seen yet", "cards_new"),
+             (f"{r.readiness.get('score', 0):.0%}", "readiness, weighted by how often asked", "readiness")]
     return "<div class='tiles'>" + "".join(
         f"<div class='tile' data-key='{k}'><b>{escape(v)}</b><span>{escape(label)}</span></div>"
         for v, label, k in tiles) + "</div>"

@@ -18,7 +18,6 @@ from drillcli.bank.schema import RecallCard
 from drillcli.cli.app import app
 from drillcli.cli.report import render_report
 from drillcli.report.build import HEATMAP_WEEKS, ReviewRow, build_report
-from drillcli.report.html import render_html
 from drillcli.store.models import Attempt
 from drillcli.study.scheduler import make_scheduler, review
 
@@ -122,3 +121,14 @@ def test_terminal_report_renders_every_section() -> None:
     for title in ("Activity, last 12 weeks", "Due in the next 14 days", "Topics", "most-asked", "Weakest cards"):
         assert title in text
     assert "Prompt of a?" in text
+
+
+def test_readiness_weighs_high_frequency_cards_more() -> None:
+    high = RecallCard(id="h", type="recall", topic="basics", prompt="H?", answer="x", asked="high")
+    low = RecallCard(id="l", type="recall", topic="basics", prompt="L?", answer="x", asked="low")
+    states, rows = history({"h": [(1, 3)]})
+    knows_high = build_report([high, low], states, rows, [], [], NOW).readiness
+    states, rows = history({"l": [(1, 3)]})
+    knows_low = build_report([high, low], states, rows, [], [], NOW).readiness
+    assert knows_high["score"] > knows_low["score"] > 0
+    assert knows_high["by_asked"]["high"]["seen"] == 1 and knows_high["by_asked"]["low"]["seen"] == 0
