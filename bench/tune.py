@@ -1,6 +1,6 @@
 """`drill tune` on 20,000 synthetic reviews: wall time and peak memory.
 
-A simulated learner (drillcli.study.simulate) reviews 1,300 cards for 120 days, about 20,000 reviews, in a
+A simulated learner (drillcli.study.simulate) reviews 2,000 cards for 160 days, about 20,000 reviews, in a
 fresh DRILL_HOME. Measures the whole `drill tune` command in its own process (time, peak RSS), against the
 baseline of `drill --help` in the same run, and the share of the time that is the optimizer's fit.
 Run: python bench/tune.py
@@ -27,7 +27,7 @@ from drillcli.study.simulate import simulate  # noqa: E402
 
 
 def main() -> None:
-    events = simulate(cards=1300, days=120, start=datetime(2026, 1, 1, tzinfo=timezone.utc), seed=7)
+    events = simulate(cards=2000, days=160, start=datetime(2026, 1, 1, tzinfo=timezone.utc), seed=7)
     with tempfile.TemporaryDirectory() as home:
         db = connect(Path(home) / "drill.db")
         db.executemany("INSERT INTO review (card_id, rating, reviewed_at, duration_ms, state_after) "
