@@ -12,14 +12,9 @@ learn_ahead_minutes = 20        # at the end of a session, learning cards due th
 from __future__ import annotations
 
 import os
-import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10: the same parser, published as tomli
-    import tomli as tomllib
 
 from drillcli import paths
 from drillcli.errors import DrillError

@@ -6,7 +6,7 @@ import torch
 
 from drillcli.grader.api import Case, Failure, Result, close, seeded
 
-CLIP_RTOL = 1e-3  # CHALLENGES.md: with or without torch's +1e-6
+CLIP_RTOL = 1e-3  # docs/challenges.md: with or without torch's +1e-6
 
 
 def _expected(grads, max_norm):

@@ -1,4 +1,4 @@
-"""Hidden tests for cosine_warmup_lr: the schedule of CHALLENGES.md, evaluated in float64 Python."""
+"""Hidden tests for cosine_warmup_lr: the schedule of docs/challenges.md, evaluated in float64 Python."""
 
 from __future__ import annotations
 
