@@ -1,39 +1,34 @@
 """`drill code [ID]`: a timed coding challenge, written in the user's own editor, graded on every save.
 
-The prompt is drawn before anything touches torch; the grader warms up in the background while the
-countdown runs (`coding.grading`), and `coding.loop` grades saves off this thread. This module only reads
-keys and draws.
+The prompt is drawn first, with as little imported as possible; the grader then warms up in the background
+while the countdown runs (`coding.grading`), `coding.loop` grades saves off the screen's thread, and
+`code_screen` reads keys and draws.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.live import Live
+from rich.markdown import Markdown
 from rich.markup import escape
-from rich.text import Text
+from rich.panel import Panel
 
 from drillcli.bank.challenges import Challenge, find_challenge, load_challenges
-from drillcli.cli import code_view as view
 from drillcli.cli.context import Env
-from drillcli.cli.keys import ENTER, KeyReader
+from drillcli.cli.keys import KeyReader
 from drillcli.cli.render import console
-from drillcli.coding.loop import ChallengeLoop, Event, Graded, Outcome, Phase
-from drillcli.coding.workspace import read_source, workspace_file
+from drillcli.coding.workspace import workspace_file
 from drillcli.errors import DrillError, UsageError
-from drillcli.study.picking import pick_challenge
 
 if TYPE_CHECKING:
-    from drillcli.coding.grading import Grader
+    from rich.console import Console
 
-POLL_S = 0.1
+    from drillcli.coding.loop import ChallengeLoop
+
+KEYS = "Every save is graded. Enter grade now · h hint · p prompt · g give up · q quit"
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
@@ -50,6 +45,8 @@ def code_command(ctx: typer.Context, *, challenge_id: str | None, minutes: float
 def _choose(env: Env, challenge_id: str | None) -> Challenge:
     if challenge_id:
         return find_challenge(env.bank_dirs, challenge_id)
+    from drillcli.study.picking import pick_challenge
+
     challenges = load_challenges(env.bank_dirs)
     if not challenges:
         raise DrillError("the bank has no challenges")
@@ -58,149 +55,32 @@ def _choose(env: Env, challenge_id: str | None) -> Challenge:
 
 def run_timed(env: Env, challenge: Challenge, *, minutes: float | None, device: str, fresh: bool,
               edit: bool = False) -> ChallengeLoop:
-    """The prompt, the countdown with grading on every save, then what the attempt teaches."""
-    from drillcli.coding.grading import PoolGrader
-
+    """The prompt first; then the countdown with grading on every save, then what the attempt teaches."""
     con = console()
     path, resumed = workspace_file(challenge, fresh)
     minutes = minutes or challenge.meta.minutes
-    view.render_prompt(con, challenge, minutes, path, resumed)
-    grader = PoolGrader(challenge, device)
+    render_prompt(con, challenge, minutes, path, resumed)
+    from drillcli.cli.code_screen import run_countdown  # everything past the prompt loads from here
+    from drillcli.coding.grading import pool_grader
+    from drillcli.coding.loop import ChallengeLoop
+
+    grader = pool_grader(challenge, device)
     loop = ChallengeLoop(challenge, path, minutes, grader, record=lambda a: env.store.record_attempt(a))
     loop.begin()  # the countdown starts with the prompt on screen
-    grader.start()  # torch loads on the grader's own thread from here
-    _offer_editor(con, path, edit)
-    view.render_keys(con)
-    try:
-        _Screen(con, loop).run()
-    except KeyboardInterrupt:
-        loop.stop()
-    finally:
-        loop.close()
-        grader.close()
-    _after(con, loop, grader)
+    grader.start()  # torch loads on the grader's own thread, from now on
+    run_countdown(con, loop, grader, edit)
     return loop
 
 
-def _offer_editor(con: Console, path: Path, edit: bool) -> None:
-    """--edit: open the file where it does not take this terminal; else say how to open it."""
-    from drillcli.coding.editor import EditWay, open_editor, plan_edit
-
-    plan = plan_edit(path)
-    if not edit:
-        view.render_edit_tip(con, plan)
-        return
-    problem = open_editor(plan) if plan.way is not EditWay.NONE else None
-    view.render_edit_plan(con, plan, opened=plan.way is not EditWay.NONE and problem is None, problem=problem)
-
-
-class _Screen:
-    """The countdown's screen: keys in, the loop's events drawn above a live status line."""
-
-    def __init__(self, con: Console, loop: ChallengeLoop) -> None:
-        self.con = con
-        self.loop = loop
-        self.keys = KeyReader()
-        self.confirming = False
-
-    def run(self) -> None:
-        with _cbreak(self.keys), Live(self._status(), console=self.con, refresh_per_second=10,
-                                      transient=True) as live:
-            out = live.console
-            while self.loop.outcome is None:
-                if self._scripted_and_busy():
-                    events = self.loop.poll(wait=POLL_S)
-                else:
-                    key = self.keys.key(timeout=POLL_S)
-                    if key is not None:
-                        self._on_key(key, out)
-                    events = self.loop.poll()
-                for event in events:
-                    _draw(out, event)
-                live.update(self._status())
-
-    def _scripted_and_busy(self) -> bool:
-        """Keys from a pipe (a script) wait while a save is graded, so "Enter, then q" means: grade it,
-        then quit. On a terminal keys always act at once."""
-        return not self.keys.tty and self.loop.status().phase in (Phase.WAITING, Phase.GRADING)
-
-    def _status(self) -> Text:
-        return view.status_text(self.loop.status(), self.confirming)
-
-    def _on_key(self, key: str, out: Console) -> None:
-        if self.confirming:
-            self.confirming = False
-            if key in ("y", "Y", "q"):
-                self.loop.give_up()
-            elif key in ("s", "S"):
-                self.loop.stop()
-            return
-        if key == "q":
-            self.confirming = True
-        elif key == "g":
-            self.loop.give_up()
-        elif key == "h":
-            hint = self.loop.next_hint()
-            view.render_hint(out, *hint) if hint else view.render_no_more_hints(out)
-        elif key == "p":
-            view.render_prompt_again(out, self.loop.challenge)
-        elif key == ENTER:
-            note = self.loop.grade_now()
-            if note is not None:
-                view.render_note(out, note.text)
-
-
-def _draw(out: Console, event: Event) -> None:
-    if isinstance(event, Graded):
-        view.render_report(out, event.report)
-    else:
-        view.render_note(out, event.text)
-
-
-@contextlib.contextmanager
-def _cbreak(keys: KeyReader) -> Iterator[None]:
-    """Keys unechoed and unbuffered for the whole countdown (Ctrl-C still interrupts)."""
-    if not keys.tty:
-        yield
-        return
-    import termios
-    import tty
-
-    fd = keys.stream.fileno()
-    saved = termios.tcgetattr(fd)
-    try:
-        tty.setcbreak(fd, termios.TCSANOW)
-        yield
-    finally:
-        termios.tcsetattr(fd, termios.TCSANOW, saved)
-
-
-def _after(con: Console, loop: ChallengeLoop, grader: Grader) -> None:
-    """The end of the attempt: the result, and on accepted or give-up, the reference and its why."""
-    from drillcli.coding.teach import lesson_for
-
-    outcome = loop.outcome or Outcome.STOPPED
-    if outcome is Outcome.GRADER_FAILED:
-        error = grader.error()
-        raise error if error is not None else DrillError(loop.failure or "the grader failed")
-    if outcome is Outcome.ACCEPTED:
-        view.render_accepted(con, loop.challenge, loop.tally, loop.minutes)
-    else:
-        view.render_end(con, outcome, loop.challenge, loop.tally, loop.path)
-    if outcome not in (Outcome.ACCEPTED, Outcome.GAVE_UP):
-        return
-    lesson = lesson_for(loop.challenge)
-    view.render_lesson(con, loop.challenge, lesson)
-    _offer_diff(con, loop, lesson.reference)
-
-
-def _offer_diff(con: Console, loop: ChallengeLoop, reference: str) -> None:
-    if not sys.stdin.isatty():
-        return
-    view.render_after_keys(con)
-    if KeyReader().key() == "d":
-        yours = (read_source(loop.path) or b"").decode("utf-8", "replace")
-        view.render_diff(con, yours, reference)
+def render_prompt(con: Console, challenge: Challenge, minutes: float, path: Path, resumed: bool) -> None:
+    """The challenge's prompt, the file to edit and the keys: all a user needs to start."""
+    meta = challenge.meta
+    body = f"{meta.prompt}\n\n**Entry point:** `{meta.signature or meta.entry_point}`"
+    title = f"{escape(meta.title)} · {escape(meta.topic)} · {meta.difficulty} · {minutes:g} min"
+    con.print(Panel(Markdown(body), title=title, title_align="left", border_style="blue"))
+    note = " (your earlier work is kept; --fresh starts over)" if resumed else ""
+    con.print(f"Edit [bold]{escape(str(path))}[/]{escape(note)}")
+    con.print(f"[dim]{KEYS}[/]")
 
 
 def offer_timed_challenge(env: Env) -> None:
@@ -208,6 +88,8 @@ def offer_timed_challenge(env: Env) -> None:
     challenges = load_challenges(env.bank_dirs)
     if not challenges:
         return
+    from drillcli.study.picking import pick_challenge
+
     pick = pick_challenge(challenges, env.store.attempts(), datetime.now(timezone.utc))
     con = console()
     con.print(f"\nTimed challenge: [bold]{escape(pick.meta.title)}[/] ({pick.meta.topic}, {pick.meta.difficulty}, "

@@ -7,10 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markdown import Markdown
-from rich.markup import escape
 from rich.panel import Panel
-from rich.syntax import Syntax
-from rich.table import Table
 from rich.text import Text
 
 from drillcli.coding.editor import EditPlan, EditWay
@@ -30,7 +27,6 @@ VERDICT_STYLE = {
     "missing_entry_point": "bold yellow",
     "internal_error": "bold white on red",
 }
-KEYS = "Every save is graded. Enter grade now · h hint · p prompt · g give up · q quit"
 CONFIRM = "Give up and see the reference? y give up · s stop here, resume later · any other key: keep going"
 
 
@@ -42,15 +38,6 @@ def clock(seconds: float) -> str:
 def duration(seconds: float) -> str:
     minutes, secs = divmod(int(round(seconds)), 60)
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
-
-
-def render_prompt(con: Console, challenge: Challenge, minutes: float, path: Path, resumed: bool) -> None:
-    meta = challenge.meta
-    body = f"{meta.prompt}\n\n**Entry point:** `{meta.signature or meta.entry_point}`"
-    title = f"{escape(meta.title)} · {escape(meta.topic)} · {meta.difficulty} · {minutes:g} min"
-    con.print(Panel(Markdown(body), title=title, title_align="left", border_style="blue"))
-    note = " (your earlier work is kept; --fresh starts over)" if resumed else ""
-    con.print(f"Edit [bold]{escape(str(path))}[/]{escape(note)}")
 
 
 def render_edit_plan(con: Console, plan: EditPlan, opened: bool, problem: str | None = None) -> None:
@@ -67,10 +54,6 @@ def render_edit_plan(con: Console, plan: EditPlan, opened: bool, problem: str | 
 
 def render_edit_tip(con: Console, plan: EditPlan) -> None:
     con.print(Text(f"e.g. {plan.how} in another terminal (or drill code --edit)", style="dim"))
-
-
-def render_keys(con: Console) -> None:
-    con.print(f"[dim]{KEYS}[/]")
 
 
 def render_prompt_again(con: Console, challenge: Challenge) -> None:
@@ -182,6 +165,8 @@ def render_end(con: Console, outcome: Outcome, challenge: Challenge, tally: Tall
 
 def render_lesson(con: Console, challenge: Challenge, lesson: Lesson) -> None:
     """The reference, highlighted, then the explanation (or the classic mistakes from the mutants)."""
+    from rich.syntax import Syntax
+
     code = Syntax(lesson.reference.rstrip("\n"), "python", theme="ansi_dark", line_numbers=False,
                   background_color="default")
     con.print(Panel(code, title=f"reference: {challenge.id}", title_align="left", border_style="green"))
@@ -192,6 +177,8 @@ def render_lesson(con: Console, challenge: Challenge, lesson: Lesson) -> None:
 
 def render_diff(con: Console, yours: str, reference: str) -> None:
     """Your file and the reference side by side; changed lines marked."""
+    from rich.table import Table
+
     table = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
     table.add_column("your file", ratio=1, overflow="fold")
     table.add_column("", width=1)

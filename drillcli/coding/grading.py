@@ -1,8 +1,7 @@
 """The one place `drill code` reaches the grader: a `Grader` that warms up in the background.
 
-`PoolGrader` adapts today's `GraderPool` (which imports torch when created) so that nothing torch-related
-runs on the caller's thread: `start()` returns at once, the pool is built and warmed on a thread of its own.
-When the grader offers this interface itself, only this module changes.
+`PoolGrader` adapts the grader's warm pool: `start()` returns at once and torch loads on the pool's own
+thread, so nothing torch-related runs before the prompt or on the screen's thread.
 """
 
 from __future__ import annotations
@@ -57,18 +56,76 @@ def wait_ready(grader: Grader, stop: threading.Event, poll_s: float = READY_POLL
 
 
 def shown_as(report: GradeReport, copy: Path, workspace: Path) -> GradeReport:
-    """The report with the graded copy's name replaced by the workspace file's path everywhere."""
+    """The report naming the workspace file by its full path wherever it names the graded copy or the
+    workspace file by its bare name (so a terminal or editor can open it from the traceback)."""
 
     def fix(text: str) -> str:
-        return text.replace(str(copy), str(workspace)).replace(f'"{copy.name}"', f'"{workspace}"')
+        text = text.replace(str(copy), str(workspace))
+        return text.replace(f'"{copy.name}"', f'"{workspace}"').replace(f'"{workspace.name}"', f'"{workspace}"')
 
     tests = [dataclasses.replace(t, message=fix(t.message)) for t in report.tests]
     return dataclasses.replace(report, tests=tests, message=fix(report.message),
                                output_excerpt=fix(report.output_excerpt))
 
 
+class Cancelled(Exception):
+    """The grade in flight was stopped (a newer save, or the end of the attempt)."""
+
+
 class PoolGrader:
-    """Today's warm `GraderPool`, started off the caller's thread."""
+    """The grader's warm pool for one challenge. Creating it costs nothing; `start()` returns at once."""
+
+    def __init__(self, challenge: Challenge, device: str) -> None:
+        self._challenge = challenge
+        self._device = device
+        self._pool: Any = None
+
+    def start(self) -> None:
+        from drillcli.grader import GraderPool
+
+        self._pool = GraderPool(self._device).start(self._challenge)
+
+    def ready(self) -> bool:
+        return self._pool is not None and bool(self._pool.ready())
+
+    def error(self) -> DrillError | None:
+        if not self.ready() or self._pool.startup_error is None:
+            return None
+        try:
+            self._pool.wait_ready(0)  # raises the start-up error itself, with its exit code
+        except DrillError as exc:
+            return exc
+        return GraderUnavailable(self._pool.startup_error)
+
+    def grade(self, copy: Path, workspace: Path) -> GradeReport:
+        from drillcli.grader import GradeCancelled
+
+        try:
+            report = self._pool.grade(copy, self._challenge, display_name=str(workspace))
+        except GradeCancelled as exc:
+            raise Cancelled(str(exc)) from None
+        return shown_as(report, copy, workspace)
+
+    def cancel(self) -> None:
+        if self._pool is not None:
+            self._pool.cancel()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+
+
+def pool_grader(challenge: Challenge, device: str) -> Grader:
+    """The warm pool for `challenge`; through our own warm-up thread where the grader has none."""
+    from drillcli.grader import pool
+
+    if hasattr(pool.GraderPool, "cancel"):
+        return PoolGrader(challenge, device)
+    return _LegacyPoolGrader(challenge, device)
+
+
+class _LegacyPoolGrader:
+    """A grader without `ready()`/`cancel()` of its own: built and warmed on a thread of ours."""
 
     def __init__(self, challenge: Challenge, device: str) -> None:
         self._challenge = challenge
@@ -143,10 +200,11 @@ def _cancellable_pool(device: str) -> Any:
 
     class CancellablePool(GraderPool):
         in_flight: Any = None
+        cancelled = False
 
         def _take(self, challenge: Challenge) -> Any:
             worker = super()._take(challenge)
-            self.in_flight = worker
+            self.in_flight, self.cancelled = worker, False
             return worker
 
         def _retire(self, worker: Any) -> None:
@@ -156,6 +214,7 @@ def _cancellable_pool(device: str) -> Any:
         def cancel(self) -> None:
             worker = self.in_flight
             if worker is not None:
+                self.cancelled = True
                 stop_group(worker)
 
     return CancellablePool(device)

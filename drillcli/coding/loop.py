@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from drillcli.coding.grading import Grader, wait_ready
+from drillcli.coding.grading import Cancelled, Grader, wait_ready
 from drillcli.coding.workspace import digest, keep_copy, read_source
 from drillcli.errors import DrillError
 from drillcli.store.models import Attempt
@@ -65,6 +65,7 @@ class Note:
     """Something to tell the user that is not a verdict (a file gone missing, the grader failing)."""
 
     text: str
+    cancelled: bool = False  # the grade was stopped before its verdict
 
 
 Event = Graded | Note
@@ -214,12 +215,11 @@ class ChallengeLoop:
     def _submit(self, source: bytes) -> None:
         self._seen = digest(source)
         shared = self._shared
-        with shared.lock:
+        with shared.lock:  # held while cancelling, so the grade stopped is the older one, never this
             shared.newest += 1
             shared.pending = Job(shared.newest, source, self._clock())
-            superseded = shared.current is not None
-        if superseded:
-            self.grader.cancel()
+            if shared.current is not None:
+                self.grader.cancel()
         shared.wake.set()
 
     def _collect(self, wait: float) -> list[Event]:
@@ -236,6 +236,9 @@ class ChallengeLoop:
         if job.seq != self._shared.newest or self.outcome is not None:
             if isinstance(event, Graded):  # superseded by a newer save, or too late to matter
                 event.copy.unlink(missing_ok=True)
+            return
+        if isinstance(event, Note) and event.cancelled:
+            self._submit(job.source)  # stopped though still the newest save: grade it again
             return
         events.append(event)
         if isinstance(event, Graded):
@@ -291,9 +294,8 @@ class ChallengeLoop:
             self.outcome = outcome
         with self._shared.lock:
             self._shared.pending = None
-            in_flight = self._shared.current is not None
-        if in_flight:
-            self.grader.cancel()
+            if self._shared.current is not None:
+                self.grader.cancel()
 
     # ---- the grading thread ----
 
@@ -318,7 +320,13 @@ class ChallengeLoop:
             return Note(f"the grader could not start: {error.message}")
         try:
             copy = keep_copy(self.challenge.id, job.source)
-            job.grading_since = self._clock()
+        except DrillError as exc:
+            return Note(exc.message)
+        job.grading_since = self._clock()
+        try:
             return Graded(self.grader.grade(copy, self.path), copy)
+        except Cancelled:
+            copy.unlink(missing_ok=True)
+            return Note("cancelled", cancelled=True)
         except DrillError as exc:
             return Note(exc.message)

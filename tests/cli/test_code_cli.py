@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from drillcli.paths import bundled_challenges_dir
 from tests.conftest import run_drill
 
@@ -36,7 +38,8 @@ def test_timed_challenge_grades_the_workspace_file_and_records_the_attempt(drill
     assert len(kept) == 1 and "def softmax" in kept[0].read_text()
 
 
-def test_a_wrong_file_is_graded_and_the_user_gives_up(drill_home: Path) -> None:
+def test_a_wrong_file_is_graded_and_the_user_gives_up(drill_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # the traceback's long temporary path on one line
     result = run_drill("code", "softmax", "--minutes", "2", "--device", "cpu", input="\nq", timeout=120)
     assert result.returncode == 0, result.stderr
     assert (drill_home / "workspace" / "softmax.py").read_text() == (

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from drillcli.bank.challenges import Challenge, find_challenge
+from drillcli.coding.grading import Cancelled
 from drillcli.coding.loop import ChallengeLoop, Event, Graded, Note, Outcome, Phase
 from drillcli.errors import DrillError
 from drillcli.grader import report as R
@@ -38,6 +39,7 @@ class ScriptedGrader:
         self.gates: list[threading.Event] = []
         self.graded: list[str] = []
         self.cancels = 0
+        self.cancelled_while_held = False
         self._error = error
 
     def start(self) -> None: ...
@@ -57,6 +59,9 @@ class ScriptedGrader:
         self.gates.append(gate)
         if self.hold:
             gate.wait(10)
+        if self.cancelled_while_held:
+            self.cancelled_while_held = False
+            raise Cancelled("a newer save")
         self.graded.append(source)
         right = "right" in source
         tests = [R.TestOutcome("t1", "passed" if right else "failed", "" if right else f'File "{workspace}"')]
@@ -64,6 +69,8 @@ class ScriptedGrader:
 
     def cancel(self) -> None:
         self.cancels += 1
+        if self.gates and not self.gates[-1].is_set():
+            self.cancelled_while_held = True
         for gate in self.gates:
             gate.set()
 
