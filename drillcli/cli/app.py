@@ -201,11 +201,11 @@ def report(
     report_command(ctx, days=days, as_json=as_json, html=html)
 
 
-@app.command("export")
+@app.command("export", cls=Command, short_help="Export your history, or the bank for Anki.")
 def export(
     ctx: typer.Context,
     file: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
-        metavar="[FILE]", help="Write your whole history (states, reviews, attempts with code, config) as JSON.")] = None,
+        metavar="FILE", help="Write your whole history (states, reviews, attempts with code, config) as JSON.")] = None,
     anki: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         metavar="FILE.apkg", help="Write the bank's cards as an Anki deck instead.")] = None,
     markdown: Annotated[Optional[Path], typer.Option(  # noqa: UP045
@@ -217,7 +217,7 @@ def export(
     export_command(ctx, file=file, anki=anki, markdown=markdown)
 
 
-@app.command("tune")
+@app.command("tune", cls=Command, short_help="Fit the scheduler to your own reviews.")
 def tune_(
     ctx: typer.Context,
     retention: Annotated[bool, typer.Option(
@@ -229,7 +229,7 @@ def tune_(
     tune_command(ctx, retention=retention)
 
 
-@app.command("import")
+@app.command("import", cls=Command, short_help="Restore a history written by drill export.")
 def import_(
     file: Annotated[Path, typer.Argument(help="A file written by `drill export FILE`.")],
     merge: Annotated[bool, typer.Option(

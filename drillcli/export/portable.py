@@ -20,7 +20,7 @@ from typing import Any
 
 from drillcli import __version__
 from drillcli.errors import DrillError
-from drillcli.store.db import connect
+from drillcli.store.db import connect, explain
 from drillcli.store.migrations import MIGRATIONS, applied, migrate
 from drillcli.store.tx import transaction
 
@@ -59,6 +59,8 @@ def export_document(home: Path, now: datetime) -> dict[str, Any]:
     try:
         tables = {name: _dump_table(db, name, home) for name in user_tables(db)}
         schema = applied(db)
+    except sqlite3.DatabaseError as exc:
+        raise explain(db_file, exc) from None
     finally:
         db.close()
     config = home / "config.toml"
@@ -173,11 +175,14 @@ def import_document(doc: dict[str, Any], home: Path, *, merge: bool = False) -> 
         raise DrillError(
             f"{home} already holds a history ({existing} rows); import into an empty DRILL_HOME, "
             "or pass --merge to combine the two (later reviews win, nothing duplicated)")
-    if not existing:
-        _clear_empty_db(db_file)
-        result = _restore(doc, db_file)
-    else:
-        result = _merge(doc, db_file)
+    try:
+        if not existing:
+            _clear_empty_db(db_file)
+            result = _restore(doc, db_file)
+        else:
+            result = _merge(doc, db_file)
+    except sqlite3.DatabaseError as exc:
+        raise explain(db_file, exc) from None
     result.files_written = _write_files(doc, home, result)
     _write_config(doc, home)
     return result
@@ -190,6 +195,8 @@ def history_size(db_file: Path) -> int:
     db = connect(db_file)
     try:
         return sum(int(db.execute(f"SELECT count(*) FROM {_q(t)}").fetchone()[0]) for t in user_tables(db))
+    except sqlite3.DatabaseError as exc:
+        raise explain(db_file, exc) from None
     finally:
         db.close()
 

@@ -88,3 +88,16 @@ def guarded(method: F) -> F:
             raise explain(database_path(self.db), exc) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def guarded_query(function: F) -> F:
+    """A query function taking the connection first, whose SQLite errors are one clear error too."""
+
+    @functools.wraps(function)
+    def wrapper(db: sqlite3.Connection, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(db, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise explain(database_path(db), exc) from None
+
+    return wrapper  # type: ignore[return-value]

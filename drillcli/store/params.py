@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from drillcli.store.db import guarded_query
 from drillcli.store.models import from_ts, to_ts
 from drillcli.store.tx import transaction
 
@@ -23,12 +24,14 @@ class FittedParameters:
     active: bool = True
 
 
+@guarded_query
 def active_parameters(db: sqlite3.Connection) -> tuple[float, ...] | None:
     """The newest fitted parameters in use, or None for the library's defaults."""
     latest = latest_fit(db, active_only=True)
     return latest.parameters if latest else None
 
 
+@guarded_query
 def latest_fit(db: sqlite3.Connection, *, active_only: bool = False) -> FittedParameters | None:
     where = "WHERE active = 1" if active_only else ""
     row = db.execute(
@@ -40,6 +43,7 @@ def latest_fit(db: sqlite3.Connection, *, active_only: bool = False) -> FittedPa
                             bool(row[7]))
 
 
+@guarded_query
 def save_fit(db: sqlite3.Connection, fit: FittedParameters) -> None:
     """Record a fit; an inactive one is kept for the record but not used."""
     with transaction(db):
@@ -58,6 +62,7 @@ class ReviewEvent:
     duration_ms: int | None
 
 
+@guarded_query
 def review_events(db: sqlite3.Connection) -> list[ReviewEvent]:
     """Every review, oldest first, as the fit reads them."""
     rows = db.execute("SELECT card_id, rating, reviewed_at, duration_ms FROM review ORDER BY reviewed_at, id")

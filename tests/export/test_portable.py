@@ -149,3 +149,20 @@ def test_cli_round_trip(drill_home: Path, tmp_path: Path) -> None:
     assert "2 review" in out.output
     again = runner.invoke(app, ["import", str(tmp_path / "h.json")])
     assert again.exit_code == 1 and "--merge" in again.output + str(again.exception)
+
+
+def test_a_damaged_database_is_one_clear_error_for_export_tune_and_report(drill_home: Path, tmp_path: Path) -> None:
+    make_history(drill_home, [f"c{i}" for i in range(400)], T0)
+    db_file = drill_home / "drill.db"
+    size = db_file.stat().st_size
+    with db_file.open("r+b") as f:  # scribble over pages in the middle, leaving the header intact
+        for offset in range(8192, size - 4096, 8192):
+            f.seek(offset)
+            f.write(b"\xa5" * 2048)
+    with pytest.raises(DrillError, match="damaged"):
+        export_document(drill_home, T0)
+    runner = CliRunner()
+    for args in (["tune"], ["report"], ["export", str(tmp_path / "x.json")]):
+        out = runner.invoke(app, args)
+        assert out.exit_code != 0
+        assert isinstance(out.exception, (DrillError, SystemExit)), (args, out.exception)
