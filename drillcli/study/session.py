@@ -170,8 +170,9 @@ class StudySession:
                           self._new_room(now))
         queue = build_queue(self._deck, due_now, now, flt, seen=self.store.seen_ids())
         ids = {c.id for c in self._deck}
-        soon = [cid for cid, s in due_states.items()  # learning steps due within the window come at the end
-                if cid in ids and s.due > now and s.state in LEARNING_STATES]
+        # cards due within the learn-ahead window (learning steps, reviews falling due as the session runs)
+        # are planned too: shown when due, or at the end
+        soon = [cid for cid, s in due_states.items() if cid in ids and s.due > now]
         soon = soon[: max(0, opts.filter.limit - len(queue.ids))]
         plan = [*queue.ids, *soon]
         planned = {cid: due_states.get(cid) for cid in plan}
@@ -239,12 +240,15 @@ class StudySession:
             self._queue.pending.pop(0)
 
     def _refresh_learning(self) -> None:
-        """A learning card graded in another session since keeps that session's schedule."""
+        """A card graded in another session since keeps that session's schedule: a learning step moves, a
+        card that left learning is no longer waited for."""
         for cid, due in list(self._queue.learning.items()):
             state = self.store.card_state(cid)
+            if state is not None and state.due == due:
+                continue
             if state is None or state.state not in LEARNING_STATES:
                 del self._queue.learning[cid]
-            elif state.due != due:
+            else:
                 self._queue.learning[cid] = state.due
 
     def _may_introduce(self, now: datetime) -> bool:

@@ -236,3 +236,17 @@ def test_new_cards_come_high_frequency_first_within_a_topic_and_asked_filters() 
     q = build_queue(refs, {}, NOW, QueueFilter(new_limit=9))
     assert q.new == ["high-c", "med-b", "low-a", "high-backprop"]
     assert build_queue(refs, {}, NOW, QueueFilter(asked=Asked.HIGH, new_limit=9)).new == ["high-c", "high-backprop"]
+
+
+def test_cards_falling_due_within_the_window_are_planned_and_shown_when_due(db_path: Path) -> None:
+    clock = Clock()
+    grade(session(db_path, clock, limit=1), EASY)  # fx-explain: review, due in days
+    due = Store.open(db_path).card_state("fx-explain")
+    assert due is not None
+    clock.now = due.due - timedelta(minutes=5)  # the next day, five minutes before it falls due
+    s = session(db_path, clock, limit=3, new=2)
+    assert s.plan == ["fx-recall", "fx-cloze", "fx-explain"] and s.planned == 3
+    grade(s, EASY)  # a new card first: fx-explain is not due yet
+    clock.advance(minutes=5)
+    step = shown(s.next())  # due now: before the next new card
+    assert (step.card_id, step.index, step.again) == ("fx-explain", 3, False)
