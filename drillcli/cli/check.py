@@ -48,13 +48,33 @@ def run_check(file: Path, challenge_id: str, device: str, extra_banks: list[Path
 
 
 def verdict_line(report: GradeReport) -> str:
-    """`accepted  13/13 tests  cpu  412 ms  (1.1× the reference's time)` as rich markup."""
+    """`accepted  13/13 tests  cpu  62 ms grading + 1.9 s start-up  (1.1× the reference's time)`."""
     style = VERDICT_STYLE.get(report.verdict, "bold red")
     parts = [f"[{style}]{report.verdict}[/]", f"{report.passed}/{report.total} tests",
-             report.device, f"{report.elapsed_ms:.0f} ms"]
+             report.device, timing_text(report)]
     if report.runtime_ratio is not None:
         parts.append(f"({report.runtime_ratio:.1f}× the reference's time)")
     return "  ".join(parts)
+
+
+def timing_text(report: GradeReport) -> str:
+    """Grading time, and the worker's start-up apart from it (none with a warm worker)."""
+    grading = f"{report.grading_ms:.0f} ms grading"
+    if report.startup_ms < 50:
+        return grading
+    return f"{grading} + {_duration(report.startup_ms)} start-up"
+
+
+def _duration(ms: float) -> str:
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
+def isolation_text(report: GradeReport) -> str:
+    """`sandbox: landlock (user namespaces refused: EPERM)`; empty when nothing ran."""
+    if not report.isolation:
+        return ""
+    reason = f" ({report.isolation_reason})" if report.isolation_reason else ""
+    return f"sandbox: {report.isolation}{reason}"
 
 
 def render_report(report: GradeReport, console: Console | None = None, *, failures_only: bool = False) -> None:
@@ -67,6 +87,8 @@ def render_report(report: GradeReport, console: Console | None = None, *, failur
     console.print(f"[bold]{escape(report.challenge)}[/]: " + verdict_line(report))
     if report.message and report.verdict != "accepted":
         console.print(escape(report.message))
+    if isolation_text(report) and not failures_only:
+        console.print(f"[dim]{escape(isolation_text(report))}[/]")
     table = Table(show_header=True, header_style="bold", expand=False)
     table.add_column("test")
     table.add_column("status")

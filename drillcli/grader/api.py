@@ -174,6 +174,11 @@ def _report_mismatch(a: torch.Tensor, e: torch.Tensor, *, what: str, atol: float
     if inf_a.any():
         where = inf_a.nonzero()[0].tolist()
         raise Failure(f"{what}: infinite value(s) where finite numbers were expected, first at index {where}")
+    inf_e = torch.isinf(e) & (a != e)  # an expected ±inf must be met exactly (rtol·inf would be nan)
+    if inf_e.any():
+        where = inf_e.nonzero()[0].tolist()
+        raise Failure(f"{what}: {int(inf_e.sum())} value(s) differ where {e[tuple(where)].item()} was "
+                      f"expected, first at index {where} (got {a[tuple(where)].item():.6g})")
     diff = (a - e).abs()
     diff = torch.where(nan_a & nan_e, torch.zeros_like(diff), diff)
     allowed = atol + rtol * e.abs()
@@ -338,23 +343,28 @@ def module_case(
     input_kwargs: dict[str, Any] | None = None,
     method: str = "forward",
     grads: bool = False,
+    trainable: Sequence[str] | None = None,
     seed: int = 0,
     atol: float | None = None,
     rtol: float | None = None,
     cuda_tol: float | None = None,
     check: Callable[[Result], None] | None = None,
+    driver: str = "drive_module",
     description: str = "",
 ) -> Case:
     """A module built as `entry(*init_args)`, whose `state_dict()` must hold exactly the names and
     shapes of `state`, loaded with those tensors (strict), then `module.<method>(*inputs)` compared with
     `reference(state, *inputs, **input_kwargs)` (computed in float64, cast to the state's dtype).
-    `grads`: also each parameter's gradient for a seeded `grad_out`, by name. `reference` None: only
-    the names (and `check`, if any) are judged."""
+    `grads`: also the gradient of each parameter in `trainable` (default: every floating entry of
+    `state`) for a seeded `grad_out`, by name. `reference` None: only the names (and `check`, if any)
+    are judged. `driver`: a driver.py function that builds the module its own way and returns
+    `drive_module(entry, payload, build=...)`."""
     dtype = float_dtype(*state.values())
     expected = expected_grads = grad_out = None
+    wanted = set(state) if trainable is None else set(trainable)
     if reference is not None:
-        params = {k: v.detach().to(torch.float64).requires_grad_(grads) if v.is_floating_point()
-                  else v for k, v in state.items()}
+        params = {k: v.detach().to(torch.float64).requires_grad_(grads and k in wanted)
+                  if v.is_floating_point() else v for k, v in state.items()}
         out = reference(params, *_upcast(inputs), **_upcast(dict(input_kwargs or {})))
         if grads:
             grad_out = torch.randn(out.shape, generator=seeded(seed + 7919), dtype=torch.float64)
@@ -386,7 +396,7 @@ def module_case(
     payload = {"init_args": tuple(init_args), "init_kwargs": dict(init_kwargs or {}),
                "state": dict(state), "inputs": tuple(inputs), "input_kwargs": dict(input_kwargs or {}),
                "method": method, "grad_out": grad_out}
-    return Case(name, args=(payload,), driver="drive_module", check=judge, cuda_tol=cuda_tol,
+    return Case(name, args=(payload,), driver=driver, check=judge, cuda_tol=cuda_tol,
                 description=description or f"{method} after load_state_dict")
 
 
@@ -514,11 +524,17 @@ def sampled_case(
 
 # ---- shared drivers: run in the submission's process (re-exported by a challenge's driver.py) -------
 
-def drive_module(entry: Callable[..., Any], payload: dict[str, Any]) -> dict[str, Any]:
-    """Build, report state_dict names and shapes, load the given state (strict), call, backward."""
+def drive_module(
+    entry: Callable[..., Any],
+    payload: dict[str, Any],
+    build: Callable[..., Any] | None = None,
+) -> dict[str, Any]:
+    """Build (`build(entry, *init_args, **init_kwargs)`, by default `entry(...)`), report state_dict
+    names and shapes, load the given state (strict), call, backward."""
     from drillcli.grader.sandbox import trusted
 
-    module = entry(*payload["init_args"], **payload["init_kwargs"])
+    make = build if build is not None else (lambda e, *a, **k: e(*a, **k))
+    module = make(entry, *payload["init_args"], **payload["init_kwargs"])
     with trusted():
         if not isinstance(module, torch.nn.Module):
             return {"keys": {}, "problem": f"{type(module).__name__} is not an nn.Module"}
@@ -566,8 +582,13 @@ def drive_chain(entry: Callable[..., Any], payload: dict[str, Any]) -> list[Any]
     for args in payload["steps"]:
         kwargs = {payload["state_kwarg"]: state} if payload["state_kwarg"] else {}
         call_args = args if payload["state_kwarg"] else (*args, state)
+        before = _clone_tensors((args, state))
         result = entry(*call_args, **kwargs)
         outputs.append(result)
+        if not _same_values(before, (args, state)):
+            outputs[-1] = {"error": "an input (or the state passed in) was modified in place"}
+            outputs += [None] * (len(payload["steps"]) - len(outputs))
+            break
         try:
             state = result[payload["state_out"]]
         except (TypeError, IndexError, KeyError):
@@ -592,3 +613,21 @@ def load_reference(tests_file: str, entry: str) -> Callable[..., Any]:
     spec.loader.exec_module(module)
     found: Callable[..., Any] = getattr(module, entry)
     return found
+
+
+def _clone_tensors(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, (list, tuple)):
+        return [_clone_tensors(v) for v in value]
+    return value
+
+
+def _same_values(before: Any, after: Any) -> bool:
+    if isinstance(before, torch.Tensor):
+        return (isinstance(after, torch.Tensor) and before.shape == after.shape
+                and bool(torch.equal(before, after.detach())))
+    if isinstance(before, list):
+        return isinstance(after, (list, tuple)) and len(before) == len(after) and all(
+            _same_values(b, a) for b, a in zip(before, after))
+    return True

@@ -1,138 +1,292 @@
-"""The public entry points: `grade_file` (one shot) and `GraderPool` (a warm spare worker).
+"""The warm pool (`drill code`): a worker started ahead, so a verdict costs only the submission's work.
 
-`GraderPool` keeps one worker started ahead of time, torch imported and warmed up (on CUDA: the
-context initialised and a kernel run), so a verdict costs only the submission's own work. Each
-submission uses the spare and kills it afterwards; a fresh spare starts in the background.
+    pool = GraderPool("auto").start(challenge)   # returns at once; warms up in the background
+    pool.ready()                                 # never blocks; pool.startup_error says why it failed
+    report = pool.grade(path, challenge)         # from any thread; one grade at a time
+    pool.cancel()                                # from any thread: the grade in flight raises GradeCancelled
+    pool.close()
+
+On Linux a fork server holds torch imported and forks each sandboxed worker (drillcli.grader.launch);
+the next spare is forked in the background after each verdict, with the last challenge's forbidden
+APIs already installed. Elsewhere the spare is a whole new process started ahead.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
+import os
+import select
 import sys
 import threading
-import time
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from drillcli.bank.challenges import Challenge
-from drillcli.errors import UsageError
+from drillcli.errors import DrillError, UsageError
 from drillcli.grader import report as R
+from drillcli.grader.pipeline import (
+    DEVICES,  # noqa: F401 - re-exported
+    GradeCancelled,
+    OneShot,
+    check_device_name,
+    grade,
+    hidden_cases,
+    read_submission,  # noqa: F401 - re-exported
+    resolve_device,
+)
 
-DEVICES = ("auto", "cpu", "cuda", "mps")
-
-
-def resolve_device(requested: str) -> str:
-    """auto: CUDA when available (MPS on a Mac), else the CPU. Raises `UsageError` for the impossible."""
-    import torch
-
-    requested = requested.lower().strip()
-    if requested not in DEVICES:
-        raise UsageError(f"unknown device {requested!r} (choose auto, cpu or cuda)")
-    if requested == "auto":
-        if torch.cuda.is_available():
-            return "cuda"
-        mps = getattr(torch.backends, "mps", None)
-        return "mps" if mps is not None and mps.is_available() else "cpu"
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise UsageError("--device cuda: no CUDA device is available here (try --device cpu)")
-    if requested == "mps" and not torch.backends.mps.is_available():
-        raise UsageError("--device mps: MPS is not available here")
-    return requested
-
-
-def read_submission(path: Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a Python file") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-class _TestsCache:
-    """Each challenge's tests module and cases, built once per device."""
-
-    def __init__(self) -> None:
-        self.cases: dict[tuple[str, str], list[Any]] = {}
-
-    def get(self, challenge: Challenge, device: str) -> list[Any]:
-        key = (str(challenge.folder.resolve()), device)
-        if key not in self.cases:
-            self.cases[key] = list(_load_tests(challenge).cases(device))
-        return self.cases[key]
-
-
-def _load_tests(challenge: Challenge) -> ModuleType:
-    name = f"drill_hidden_tests_{challenge.id.replace('-', '_').replace('.', '_')}"
-    spec = importlib.util.spec_from_file_location(name, challenge.tests_path)
-    if spec is None or spec.loader is None:
-        raise FileNotFoundError(challenge.tests_path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+READY_TIMEOUT_S = 180.0
 
 
 class GraderPool:
-    """A warm worker kept ready for one device. Use as a context manager or call `close()`.
-
-    On the CPU (Linux) a fork server holds torch imported and forks each fresh worker; elsewhere
-    (CUDA, whose context does not survive a fork) the spare is a whole new process started ahead.
-    Not thread-safe: grade one submission at a time.
-    """
+    """A warm worker kept ready for one device; implements `pipeline.Workers`. Use as a context
+    manager or call `close()`. Construction is cheap: nothing starts before `start()` or a grade."""
 
     def __init__(self, device: str = "auto") -> None:
-        self.device = resolve_device(device)
+        self._requested = check_device_name(device)
+        self._device: str | None = None
+        self._startup_exc: DrillError | None = None
+        self._lock = threading.RLock()
+        self._grading = threading.Lock()
+        self._warmed = threading.Event()
+        self._warmer: threading.Thread | None = None
+        self._refill: threading.Thread | None = None
         self._spare: Any = None
         self._zygote: Any = None
-        self._starting: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self._tests = _TestsCache()
         self._closed = False
+        self._hint: Challenge | None = None
         self._expect: tuple[str, ...] = ()  # the forbidden set the next spare installs ahead
-        self._retired: list[Any] = []  # workers stopped, whose escaped descendants are still hunted
+        self._retired: list[Any] = []  # workers whose supervisor may still be ending them
+        self._in_flight: Any = None
+        self._cancelled = False
 
-    def start(self) -> GraderPool:
-        """Start the spare worker now (returns at once; it warms up in the background)."""
-        if self._closed:
-            return self
-        if self.device == "cpu" and sys.platform.startswith("linux"):
-            self._start_zygote()
-            self._replenish()
-            return self
+    # ---- starting ---------------------------------------------------------------------------------
+
+    def start(self, challenge: Challenge | None = None) -> GraderPool:
+        """Warm up in the background (returns at once): torch, the hidden tests of `challenge`, the
+        fork server and a spare worker set up for it."""
+        if challenge is not None:
+            self.expect(challenge)
         with self._lock:
-            if self._spare is None:
-                from drillcli.grader.procs import spawn_worker
-
-                self._spare = spawn_worker(self.device)
+            if self._warmer is None and not self._closed:
+                self._warmer = threading.Thread(target=self._warm, name="grader-warm-up", daemon=True)
+                self._warmer.start()
         return self
 
-    def wait_ready(self, timeout: float = 180.0) -> bool:
-        """Block until a spare is warm (torch imported); True when it is."""
-        import select
+    def expect(self, challenge: Challenge) -> None:
+        """Prepare spares for `challenge` (its forbidden APIs installed ahead: a faster verdict)."""
+        self._hint = challenge
+        self._expect = tuple(challenge.meta.forbidden)
 
-        if self._spare is None:
-            self._join_starter()
-        if self._spare is None:
-            self.start()
-            self._join_starter()
-        spare = self._spare
+    def ready(self) -> bool:
+        """Whether the warm-up is over (never blocks); `startup_error` then says if it failed."""
+        return self._warmed.is_set()
+
+    @property
+    def startup_error(self) -> str | None:
+        return None if self._startup_exc is None else str(self._startup_exc)
+
+    @property
+    def isolation(self) -> Any:
+        """The sandbox level of this pool's workers (`isolation.Isolation`), once warm."""
+        self.wait_ready()
+        zygote = self._zygote
+        if zygote is not None and zygote.isolation is not None:
+            return zygote.isolation
+        from drillcli.grader.isolation import Isolation, Level
+
+        return Isolation(Level.PROCESS, f"{sys.platform}: no Linux sandbox")
+
+    def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> bool:
+        """Block until a spare worker is warm; raises `DrillError` when the grader cannot start."""
+        self.start()
+        if not self._warmed.wait(timeout):
+            return False
+        if self._startup_exc is not None:
+            raise self._startup_exc
+        self._join_refill()
+        with self._lock:
+            if self._spare is None and not self._closed:
+                self._spare = self._new_worker(self._expect)
+            spare = self._spare
         if spare is None:
             return False
-        readable = select.select([spare.results_fd], [], [], timeout)[0]
-        return bool(readable) and spare.popen.poll() is None
+        return bool(select.select([spare.results_fd], [], [], timeout)[0]) and spare.popen.poll() is None
 
-    def grade(self, path: Path, challenge: Challenge, *, measure_runtime: bool = True) -> R.GradeReport:
-        return grade_file(path, challenge, self.device, pool=self, measure_runtime=measure_runtime)
+    def prepare(self, challenge: Challenge, timeout: float = READY_TIMEOUT_S) -> bool:
+        """Everything ahead of the first submission, blocking; True once the spare is warm."""
+        self.start(challenge)
+        ready = self.wait_ready(timeout)
+        hidden_cases(challenge, self.device)
+        return ready
 
-    def close(self) -> None:
-        self._closed = True
-        self._join_starter()
-        self._sweep_retired()
+    @property
+    def device(self) -> str:
+        """The resolved device (waits for the warm-up to know it)."""
+        self.start()
+        self._warmed.wait()
+        if self._device is None:
+            raise self._startup_exc or UsageError("the grader is closed")
+        return self._device
+
+    def _warm(self) -> None:
+        try:
+            self._device = resolve_device(self._requested)
+            if self._hint is not None:
+                hidden_cases(self._hint, self._device)
+            if sys.platform.startswith("linux"):
+                self._start_zygote()
+            self._fork_spare()
+        except DrillError as exc:
+            self._startup_exc = exc
+        except Exception as exc:  # noqa: BLE001 - said once, by ready()/wait_ready()
+            self._startup_exc = DrillError(f"the grader failed to start: {type(exc).__name__}: {exc}")
+        finally:
+            self._warmed.set()
+
+    def _start_zygote(self) -> None:
+        from drillcli.grader.procs import Zygote
+
+        zygote = Zygote(self._device or "cpu")
+        with self._lock:
+            if self._closed:
+                zygote.close()
+                return
+            self._zygote = zygote
+        if not zygote.wait_ready(READY_TIMEOUT_S):
+            raise DrillError("the grader's fork server did not start")
+
+    # ---- Workers ------------------------------------------------------------------------------------
+
+    def acquire(self, challenge: Challenge) -> Any:
+        """The spare if it was set up for this challenge's forbidden APIs, else a fresh worker."""
+        return self._take(challenge)
+
+    def release(self, worker: Any) -> None:
+        """Close the worker's job pipe at once (its supervisor then ends every process of it); the
+        wait for that, and the next spare, happen in the background."""
+        self._retire(worker)
+
+    # `_take` and `_retire` are the names `drill code`'s adapter overrides (kept until it moves to
+    # cancel()).
+    def _take(self, challenge: Challenge) -> Any:
         from drillcli.grader.procs import kill_tree
 
+        self._join_refill()
+        wanted = tuple(challenge.meta.forbidden)
+        with self._lock:
+            spare, self._spare = self._spare, None
+        if spare is not None and spare.forbidden and spare.forbidden != wanted:
+            kill_tree(spare)  # prepared for another challenge
+            spare = None
+        self._expect = wanted
+        worker = spare if spare is not None else self._new_worker(wanted)
+        with self._lock:
+            self._in_flight = worker
+            if self._cancelled or self._closed:
+                self._stop(worker)
+        return worker
+
+    def _retire(self, worker: Any) -> None:
+        with self._lock:
+            self._in_flight = None
+        with contextlib.suppress(OSError):
+            if worker.jobs_fd >= 0:
+                os.close(worker.jobs_fd)
+        worker.jobs_fd = -1
+        self._retired.append(worker)
+        self._replenish()
+
+    def _new_worker(self, forbidden: tuple[str, ...]) -> Any:
+        from drillcli.grader.procs import spawn_worker
+
+        if self._zygote is not None:
+            return self._zygote.fork_worker(forbidden)
+        return spawn_worker(self._device or "cpu")
+
+    # ---- grading ------------------------------------------------------------------------------------
+
+    def grade(self, path: Path, challenge: Challenge, *, measure_runtime: bool = True,
+              display_name: str | None = None) -> R.GradeReport:
+        """Grade `path`; from any thread, one grade at a time. Raises `GradeCancelled` if `cancel()`
+        or `close()` stopped it, `DrillError` if the grader could not start."""
+        with self._grading:
+            with self._lock:
+                self._cancelled = False
+            self.wait_ready()
+            if self._cancelled or self._closed:
+                raise GradeCancelled("cancelled before it started")
+            report = grade(path, challenge, self.device, self, measure_runtime=measure_runtime,
+                           display_name=display_name)
+            if self._cancelled or self._closed:
+                raise GradeCancelled("a newer grade or the end of the drill cancelled it")
+            return report
+
+    def cancel(self) -> None:
+        """Stop the grade in flight (its whole process tree is killed); a no-op when idle."""
+        with self._lock:
+            self._cancelled = True
+            if self._in_flight is not None:
+                self._stop(self._in_flight)
+
+    @staticmethod
+    def _stop(worker: Any) -> None:
+        from drillcli.grader.procs import stop_group
+
+        stop_group(worker)
+
+    # ---- the next spare -----------------------------------------------------------------------------
+
+    def _fork_spare(self) -> None:
+        self._sweep_retired()
+        if self._closed:
+            return
+        try:
+            worker = self._new_worker(self._expect)
+        except OSError:
+            return  # the next grade starts one itself
+        with self._lock:
+            if self._spare is None and not self._closed:
+                self._spare, worker = worker, None
+        if worker is not None:
+            from drillcli.grader.procs import kill_tree
+
+            kill_tree(worker)
+
+    def _replenish(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._refill = threading.Thread(target=self._fork_spare, name="grader-spare", daemon=True)
+            self._refill.start()
+
+    def _join_refill(self) -> None:
+        refill = self._refill
+        if refill is not None and refill is not threading.current_thread():
+            refill.join()
+
+    _join_starter = _join_refill  # the old name
+
+    def _sweep_retired(self) -> None:
+        from drillcli.grader.procs import kill_tree
+
+        while self._retired:
+            kill_tree(self._retired.pop())
+
+    # ---- closing ------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """End everything, even mid-grade (that grade raises `GradeCancelled`)."""
+        from drillcli.grader.procs import kill_tree
+
+        with self._lock:
+            self._closed = True
+        self.cancel()
+        warmer = self._warmer
+        if warmer is not None and warmer is not threading.current_thread():
+            warmer.join()
+        self._join_refill()
+        self._sweep_retired()
         with self._lock:
             spare, self._spare = self._spare, None
             zygote, self._zygote = self._zygote, None
@@ -151,86 +305,6 @@ class GraderPool:
         with contextlib.suppress(Exception):  # interpreter shutdown
             self.close()
 
-    # ---- used by grade_file ----
-
-    def _start_zygote(self) -> None:
-        from drillcli.grader.procs import Zygote
-
-        with self._lock:
-            if self._zygote is None or self._zygote.popen.poll() is not None:
-                self._zygote = Zygote(self.device)
-
-    def prepare(self, challenge: Challenge, timeout: float = 180.0) -> bool:
-        """Everything ahead of the first submission: a spare set up for `challenge`, and torch and the
-        hidden tests loaded on the trusted side. Blocks; True once the spare is warm."""
-        self.expect(challenge)
-        self._tests.get(challenge, self.device)
-        return self.wait_ready(timeout)
-
-    def expect(self, challenge: Challenge) -> None:
-        """Prepare spares for `challenge` (its forbidden APIs installed ahead: a faster verdict)."""
-        self._expect = tuple(challenge.meta.forbidden)
-
-    def _fork_spare(self) -> None:
-        self._sweep_retired()
-        try:
-            worker = self._zygote.fork_worker(self._expect)
-        except (OSError, AttributeError):
-            return  # the next grade starts a plain worker instead
-        with self._lock:
-            if self._spare is None and not self._closed:
-                self._spare, worker = worker, None
-        if worker is not None:
-            from drillcli.grader.procs import kill_tree
-
-            kill_tree(worker)
-
-    def _take(self, challenge: Challenge) -> Any:
-        from drillcli.grader.procs import kill_tree, spawn_worker
-
-        self._join_starter()
-        wanted = tuple(challenge.meta.forbidden)
-        with self._lock:
-            spare, self._spare = self._spare, None
-        if spare is not None and spare.forbidden and spare.forbidden != wanted:
-            kill_tree(spare)  # prepared for another challenge
-            spare = None
-        self._expect = wanted
-        if spare is None and self._zygote is not None:
-            try:
-                spare = self._zygote.fork_worker(wanted)
-            except OSError:
-                spare = None
-        return spare if spare is not None else spawn_worker(self.device)
-
-    def _retire(self, worker: Any) -> None:
-        """Stop the worker's group now; the full hunt and reaping run with the next spare's fork."""
-        from drillcli.grader.procs import stop_group
-
-        stop_group(worker)
-        self._retired.append(worker)
-
-    def _sweep_retired(self) -> None:
-        from drillcli.grader.procs import kill_tree
-
-        while self._retired:
-            kill_tree(self._retired.pop())
-
-    def _replenish(self) -> None:
-        if self._closed:
-            return
-        if self._zygote is None:
-            self._sweep_retired()
-            self._starting = threading.Thread(target=self.start, daemon=True)
-        else:
-            self._starting = threading.Thread(target=self._fork_spare, daemon=True)
-        self._starting.start()
-
-    def _join_starter(self) -> None:
-        if self._starting is not None:
-            self._starting.join()
-            self._starting = None
-
 
 def grade_file(
     path: Path,
@@ -239,88 +313,14 @@ def grade_file(
     pool: GraderPool | None = None,
     *,
     measure_runtime: bool = True,
+    display_name: str | None = None,
 ) -> R.GradeReport:
-    """Grade one file against `challenge`'s hidden tests, in a fresh process of its own.
-
-    Raises `UsageError` for an unreadable file or an impossible device; everything about the
-    submission itself (including a crash or a limit) is in the returned report's verdict.
-    """
-    started = time.monotonic()
-    path = Path(path)
-    source = read_submission(path)
-    _quiet_judge_threads()
-    resolved = pool.device if pool is not None else resolve_device(device)
-    tests = pool._tests if pool is not None else _TestsCache()
-    try:
-        cases = tests.get(challenge, resolved)
-    except Exception as exc:  # noqa: BLE001 - the bank's tests module is broken: our bug
-        return _early(challenge, resolved, started, [], R.INTERNAL_ERROR,
-                      f"the hidden tests of {challenge.id!r} failed to load: {type(exc).__name__}: {exc}")
-    early = _precheck(challenge, resolved, started, cases, source, path)
-    if early is not None:
-        return early
-    return _grade_in_worker(challenge, resolved, started, cases, source, path, pool, measure_runtime)
-
-
-def _quiet_judge_threads() -> None:
-    """The judge compares small tensors: one intra-op thread is fastest and leaves the cores free.
-
-    (With OpenMP's default pool, each tiny comparison op cost milliseconds on a busy machine.)"""
-    import torch
-
-    if torch.get_num_threads() != 1:
-        torch.set_num_threads(1)
-
-
-def _precheck(challenge: Challenge, device: str, started: float, cases: list[Any], source: bytes,
-              path: Path) -> R.GradeReport | None:
-    from drillcli.grader.engine import defines_entry, syntax_problem
-
-    problem = syntax_problem(source, path)
-    if problem is not None:
-        return _early(challenge, device, started, cases, R.SYNTAX_ERROR, problem)
-    entry = challenge.meta.entry_point
-    if not defines_entry(source, entry):
-        what = "class" if challenge.meta.kind == "class" else "function"
-        return _early(challenge, device, started, cases, R.MISSING_ENTRY_POINT,
-                      f"the file defines no {what} named `{entry}`")
-    return None
-
-
-def _early(challenge: Challenge, device: str, started: float, cases: list[Any], verdict: str,
-           message: str) -> R.GradeReport:
-    tests = [R.TestOutcome(c.name, R.SKIPPED, "not run") for c in cases]
-    return R.GradeReport(challenge.id, verdict, 0, len(cases), device,
-                         (time.monotonic() - started) * 1000, tests, message=message)
-
-
-def _grade_in_worker(challenge: Challenge, device: str, started: float, cases: list[Any],
-                     source: bytes, path: Path, pool: GraderPool | None,
-                     measure_runtime: bool) -> R.GradeReport:
-    from drillcli.grader.engine import WorkerFailed, grade_with_worker
-    from drillcli.grader.procs import kill_tree, spawn_worker
-
+    """Grade one file against `challenge`'s hidden tests: with `pool`'s warm worker, else in a fresh
+    sandboxed worker of its own. Raises `UsageError` for an unreadable file or an impossible device;
+    everything about the submission itself (a crash, a limit) is in the returned report's verdict."""
     if pool is not None:
-        acquire, retire = (lambda: pool._take(challenge)), pool._retire
-    else:
-        acquire, retire = (lambda: spawn_worker(device)), kill_tree
-    try:
-        run, channel, ratio = grade_with_worker(acquire, challenge, cases, path, source, device,
-                                                measure_runtime, retire)
-    except WorkerFailed as exc:
-        return _early(challenge, device, started, cases, R.INTERNAL_ERROR, str(exc))
-    finally:
-        if pool is not None:
-            pool._replenish()
-    elapsed = (time.monotonic() - started) * 1000
-    passed = sum(1 for t in run.outcomes if t.status == R.PASSED)
-    output = bytes(channel.output).decode("utf-8", "replace") if channel is not None else ""
-    excerpt = output[:EXCERPT] + ("\n... (cut)" if len(output) > EXCERPT else "")
-    return R.GradeReport(
-        challenge.id, run.verdict, passed, len(cases), device, elapsed, run.outcomes,
-        message=run.message, runtime_ratio=ratio, output_excerpt=excerpt,
-        forbidden_calls=list(dict.fromkeys(channel.violations)) if channel is not None else [],
-    )
-
-
-EXCERPT = 2000
+        return pool.grade(path, challenge, measure_runtime=measure_runtime, display_name=display_name)
+    read_submission(Path(path))  # an unreadable file is misuse, before anything starts
+    resolved = resolve_device(device)
+    return grade(path, challenge, resolved, OneShot(resolved), measure_runtime=measure_runtime,
+                 display_name=display_name)

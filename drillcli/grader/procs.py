@@ -15,9 +15,14 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from drillcli.grader.isolation import Isolation
 
 TOKEN_VAR = "DRILL_GRADER_TOKEN"
 PR_SET_CHILD_SUBREAPER = 36
@@ -34,37 +39,9 @@ def become_subreaper() -> None:
     _subreaper_done = True
 
 
-class ForkedChild:
-    """`Popen`'s waiting half for a worker forked by the zygote and reparented to us."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                done, status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:  # not reparented yet, or not ours: look in /proc
-                if not os.path.exists(f"/proc/{self.pid}"):
-                    self.returncode = 0
-                return self.returncode
-            if done:
-                self.returncode = os.waitstatus_to_exitcode(status)
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired("worker", timeout or 0)
-            time.sleep(0.002)
-        return self.returncode  # type: ignore[return-value]
-
-
 @dataclass
 class WorkerProcess:
-    popen: subprocess.Popen[bytes] | ForkedChild
+    popen: subprocess.Popen[bytes] | Supervised
     token: str
     jobs_fd: int  # the judge writes jobs here
     results_fd: int  # ... and reads results here
@@ -75,6 +52,7 @@ class WorkerProcess:
     family_token: str = ""
     family_root: int = 0
     forbidden: tuple[str, ...] = ()  # installed before the job: only a job with this set may use it
+    isolation: Isolation | None = None  # None: started without the fork server (process level)
 
     @property
     def pid(self) -> int:
@@ -84,6 +62,15 @@ class WorkerProcess:
         for fd in (self.jobs_fd, self.results_fd, self.output_fd):
             with contextlib.suppress(OSError):
                 os.close(fd)
+        self.jobs_fd = self.results_fd = self.output_fd = -1
+        if isinstance(self.popen, Supervised):
+            self.popen.close()
+
+    @property
+    def level(self) -> Isolation:
+        from drillcli.grader.isolation import Isolation, Level
+
+        return self.isolation or Isolation(Level.PROCESS, "started without the fork server")
 
 
 def worker_threads() -> int:
@@ -188,14 +175,44 @@ def tagged_processes(token: str) -> set[int]:
 
 
 def stop_group(worker: WorkerProcess) -> None:
-    """SIGKILL the worker's process group at once (`kill_tree` then finds whatever left it)."""
+    """Stop the worker now: its supervisor ends everything it started (SIGTERM); a worker started
+    without the fork server has its process group killed (`kill_tree` then finds whatever left it)."""
+    if isinstance(worker.popen, Supervised):
+        worker.popen.signal_supervisor(signal.SIGTERM)
+        return
     with contextlib.suppress(OSError):
         os.killpg(worker.pid, signal.SIGKILL)
 
 
+def end_supervised(worker: WorkerProcess, handle: Supervised, timeout: float = 5.0) -> bool:
+    """Close the job pipe (the supervisor's lifeline) and wait until the supervisor, having ended
+    every process of the submission, is gone. False if it had to be killed."""
+    with contextlib.suppress(OSError):
+        if worker.jobs_fd >= 0:
+            os.close(worker.jobs_fd)
+    worker.jobs_fd = -1
+    if handle.supervisor_gone(timeout):
+        return True
+    handle.signal_supervisor(signal.SIGKILL)
+    handle.supervisor_gone(timeout)
+    return False
+
+
 def kill_tree(worker: WorkerProcess, rounds: int = 50) -> None:
-    """SIGKILL the worker and everything it started, until nothing is left; reap our children."""
-    stop_group(worker)
+    """End the worker and everything it started, until nothing is left; reap our children."""
+    handle = worker.popen
+    if isinstance(handle, Supervised):
+        clean = end_supervised(worker, handle)
+        if clean and worker.level.level != "process":
+            worker.close_fds()
+            return
+    _hunt(worker, rounds)
+
+
+def _hunt(worker: WorkerProcess, rounds: int) -> None:
+    """The process-level sweep: the group, the session, the token, descendants through /proc."""
+    if not isinstance(worker.popen, Supervised):
+        stop_group(worker)
     for _ in range(rounds):
         victims, unsure = _victims(worker)
         if not victims and not unsure:
@@ -206,8 +223,9 @@ def kill_tree(worker: WorkerProcess, rounds: int = 50) -> None:
         _reap(victims - {worker.pid})
         if unsure and not victims:
             time.sleep(0.005)  # a child of ours in the middle of exec: look again
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        worker.popen.wait(timeout=5.0)
+    if not isinstance(worker.popen, Supervised):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.popen.wait(timeout=5.0)
     worker.close_fds()
 
 
@@ -256,18 +274,91 @@ def _reap(pids: set[int]) -> None:
             time.sleep(0.002)
 
 
-class Zygote:
-    """A fork server with torch imported (CPU only): a fresh worker costs a fork, not an import."""
+class Supervised:
+    """The judge's handle on a worker started by the fork server: its supervisor's pidfd (to stop
+    everything, race-free) and the status pipe on which the worker's exit status arrives."""
 
-    def __init__(self, device: str = "cpu") -> None:
+    def __init__(self, pid: int, pidfd: int, status_fd: int) -> None:
+        self.pid = pid  # the worker (or, inside namespaces, its init) as the judge sees it
+        self.pidfd = pidfd
+        self.status_fd = status_fd
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self.status_fd >= 0:
+            try:
+                data = os.read(self.status_fd, 4)
+            except BlockingIOError:
+                return None
+            except OSError:
+                data = b""
+            # No status at all: the supervisor was killed before the worker ended (a cancel).
+            self.returncode = int.from_bytes(data, "big", signed=True) if len(data) == 4 else -9
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        import select
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise subprocess.TimeoutExpired("worker", timeout or 0)
+            select.select([self.status_fd], [], [], left)
+        return self.returncode  # type: ignore[return-value]
+
+    def signal_supervisor(self, sig: int) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            signal.pidfd_send_signal(self.pidfd, sig)
+
+    def supervisor_gone(self, timeout: float) -> bool:
+        import select
+
+        try:
+            return bool(select.select([self.pidfd], [], [], timeout)[0])
+        except (OSError, ValueError):
+            return True
+
+    def close(self) -> None:
+        for fd in (self.pidfd, self.status_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.pidfd = self.status_fd = -1
+
+
+def sandbox_plan() -> dict[str, list[str]]:
+    """What the namespaces level hides (user state, homes) and keeps visible inside them (Python,
+    the installed packages, drillcli itself)."""
+    from drillcli.paths import drill_home
+
+    hide = [str(drill_home()), str(Path.home()), "/root", "/home", "/run/user", "/var/tmp"]
+    keep = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+            os.path.dirname(os.path.realpath(sys.executable)), str(Path(__file__).resolve().parents[2]),
+            *(p for p in sys.path if p and os.path.isabs(p))]
+    return {"hide": hide, "keep": list(dict.fromkeys(os.path.realpath(p) for p in keep))}
+
+
+class Zygote:
+    """A fork server with torch imported: a fresh, sandboxed worker costs a few forks, not an import."""
+
+    def __init__(self, device: str = "cpu", isolation: str | None = None) -> None:
+        import json
         import socket
+
+        from drillcli.grader.isolation import ENV_VAR
 
         become_subreaper()
         self.device = device
         self.token = secrets.token_hex(8)
+        self.isolation: Isolation | None = None
         ours, theirs = socket.socketpair()
         command = [sys.executable, "-m", "drillcli.grader.worker", "--zygote", str(theirs.fileno()),
-                   "--device", device, "--threads", str(worker_threads())]
+                   "--device", device, "--threads", str(worker_threads()), "--parent", str(os.getpid()),
+                   # A parent-death signal follows the thread that started the process: only from
+                   # the main thread (the closing control socket ends the fork server anyway).
+                   *(["--die-with-parent"] if threading.current_thread() is threading.main_thread() else []),
+                   "--isolation", isolation if isolation is not None else os.environ.get(ENV_VAR, ""),
+                   "--plan", json.dumps(sandbox_plan())]
         self.popen = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             pass_fds=(theirs.fileno(),), start_new_session=True,
@@ -276,19 +367,37 @@ class Zygote:
         theirs.close()
         self.control = ours
         self.ready = False
+        self.lock = threading.Lock()
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
 
     def wait_ready(self, timeout: float) -> bool:
-        if not self.ready:
-            self.control.settimeout(timeout)
-            try:
-                self.ready = self.control.recv(1) == b"R"
-            except OSError:
-                self.ready = False
+        with self.lock:
+            if not self.ready:
+                self.control.settimeout(timeout)
+                try:
+                    self.ready = self._read_hello()
+                except (OSError, ValueError):
+                    self.ready = False
         return self.ready and self.popen.poll() is None
+
+    def _read_hello(self) -> bool:
+        import json
+
+        from drillcli.grader.isolation import Isolation, Level
+
+        if _recv_exact(self.control, 1) != b"R":
+            return False
+        size = int.from_bytes(_recv_exact(self.control, 4), "big")
+        hello = json.loads(_recv_exact(self.control, size))
+        self.isolation = Isolation(Level(hello["level"]), str(hello.get("reason", "")))
+        return True
 
     def fork_worker(self, forbidden: tuple[str, ...] = (), timeout: float = 180.0) -> WorkerProcess:
         """A fresh worker, already warm, with `forbidden` installed ahead (it must then get a job
-        with exactly that set). Raises `OSError` if the zygote is gone."""
+        with exactly that set). Raises `OSError` if the fork server is gone or the sandbox failed."""
         import json
         import socket
 
@@ -297,20 +406,36 @@ class Zygote:
         jobs_r, jobs_w = os.pipe()
         results_r, results_w = os.pipe()
         out_r, out_w = os.pipe()
-        token = secrets.token_hex(8)
+        status_r, status_w = os.pipe()
         try:
+            token = secrets.token_hex(8)
             request = json.dumps({"token": token, "forbidden": list(forbidden)}).encode("utf-8")
-            socket.send_fds(self.control, [request], [jobs_r, results_w, out_w])
-            self.control.settimeout(10.0)
-            pid = int.from_bytes(_recv_exact(self.control, 4), "big")
-        finally:
-            for fd in (jobs_r, results_w, out_w):
+            with self.lock:
+                socket.send_fds(self.control, [request], [jobs_r, results_w, out_w, status_w])
+                self.control.settimeout(10.0)
+                data, fds, _, _ = socket.recv_fds(self.control, 65536, 1)  # the fd comes with byte 1
+                if len(data) < 4:
+                    data += _recv_exact(self.control, 4 - len(data))
+                size = int.from_bytes(data[:4], "big")
+                reply = data[4:] + _recv_exact(self.control, size - len(data[4:]))
+        except BaseException:
+            for fd in (jobs_w, results_r, out_r, status_r):
                 os.close(fd)
-        for fd in (jobs_w, results_r, out_r):
+            raise
+        finally:
+            for fd in (jobs_r, results_w, out_w, status_w):
+                os.close(fd)
+        answer = json.loads(reply)
+        if "error" in answer or not fds:
+            for fd in (jobs_w, results_r, out_r, status_r, *fds):
+                os.close(fd)
+            raise OSError(str(answer.get("error", "the grader's fork server answered nothing")))
+        for fd in (jobs_w, results_r, out_r, status_r):
             os.set_blocking(fd, False)
-        return WorkerProcess(ForkedChild(pid), token, jobs_w, results_r, out_r, self.device,
+        handle = Supervised(int(answer["pid"]), fds[0], status_r)
+        return WorkerProcess(handle, token, jobs_w, results_r, out_r, self.device,
                              family_token=self.token, family_root=self.popen.pid,
-                             forbidden=tuple(forbidden))
+                             forbidden=tuple(forbidden), isolation=self.isolation)
 
     def close(self) -> None:
         try:

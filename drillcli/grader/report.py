@@ -3,42 +3,58 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-ACCEPTED = "accepted"
-WRONG_ANSWER = "wrong_answer"
-RUNTIME_ERROR = "runtime_error"
-TIME_LIMIT = "time_limit"
-MEMORY_LIMIT = "memory_limit"
-OUTPUT_LIMIT = "output_limit"
-SYNTAX_ERROR = "syntax_error"
-MISSING_ENTRY_POINT = "missing_entry_point"
-FORBIDDEN = "forbidden"
-INTERNAL_ERROR = "internal_error"
 
-VERDICTS: tuple[str, ...] = (
-    ACCEPTED, WRONG_ANSWER, RUNTIME_ERROR, TIME_LIMIT, MEMORY_LIMIT, OUTPUT_LIMIT,
-    SYNTAX_ERROR, MISSING_ENTRY_POINT, FORBIDDEN, INTERNAL_ERROR,
-)
+class Verdict(StrEnum):
+    """What grading concludes (docs/cli.md, "Verdicts"); equal to its plain string."""
 
-# CHALLENGES.md "Verdict precedence"; the limits and runtime_error share a rank (the first one seen wins).
+    ACCEPTED = "accepted"
+    WRONG_ANSWER = "wrong_answer"
+    RUNTIME_ERROR = "runtime_error"
+    TIME_LIMIT = "time_limit"
+    MEMORY_LIMIT = "memory_limit"
+    OUTPUT_LIMIT = "output_limit"
+    SYNTAX_ERROR = "syntax_error"
+    MISSING_ENTRY_POINT = "missing_entry_point"
+    FORBIDDEN = "forbidden"
+    INTERNAL_ERROR = "internal_error"
+
+
+class Status(StrEnum):
+    """What happened to one hidden test."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+# The plain names, kept for callers that import them.
+ACCEPTED, WRONG_ANSWER, RUNTIME_ERROR = Verdict.ACCEPTED, Verdict.WRONG_ANSWER, Verdict.RUNTIME_ERROR
+TIME_LIMIT, MEMORY_LIMIT, OUTPUT_LIMIT = Verdict.TIME_LIMIT, Verdict.MEMORY_LIMIT, Verdict.OUTPUT_LIMIT
+SYNTAX_ERROR, MISSING_ENTRY_POINT = Verdict.SYNTAX_ERROR, Verdict.MISSING_ENTRY_POINT
+FORBIDDEN, INTERNAL_ERROR = Verdict.FORBIDDEN, Verdict.INTERNAL_ERROR
+VERDICTS: tuple[str, ...] = tuple(Verdict)
+PASSED, FAILED, ERROR, SKIPPED = Status.PASSED, Status.FAILED, Status.ERROR, Status.SKIPPED
+
+# docs/challenges.md, "Which verdict wins"; the limits and runtime_error share a rank (the first one seen wins).
 _RANK = {
-    INTERNAL_ERROR: 0,
-    SYNTAX_ERROR: 1,
-    MISSING_ENTRY_POINT: 2,
-    FORBIDDEN: 3,
-    TIME_LIMIT: 4,
-    MEMORY_LIMIT: 4,
-    OUTPUT_LIMIT: 4,
-    RUNTIME_ERROR: 4,
-    WRONG_ANSWER: 5,
-    ACCEPTED: 6,
+    Verdict.INTERNAL_ERROR: 0,
+    Verdict.SYNTAX_ERROR: 1,
+    Verdict.MISSING_ENTRY_POINT: 2,
+    Verdict.FORBIDDEN: 3,
+    Verdict.TIME_LIMIT: 4,
+    Verdict.MEMORY_LIMIT: 4,
+    Verdict.OUTPUT_LIMIT: 4,
+    Verdict.RUNTIME_ERROR: 4,
+    Verdict.WRONG_ANSWER: 5,
+    Verdict.ACCEPTED: 6,
 }
 
-PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
 
-
-def stronger(current: str, candidate: str) -> str:
+def stronger(current: Verdict, candidate: Verdict) -> Verdict:
     """The verdict that wins by precedence; on a tie the one already there stays."""
     return candidate if _RANK[candidate] < _RANK[current] else current
 
@@ -46,17 +62,17 @@ def stronger(current: str, candidate: str) -> str:
 @dataclass
 class TestOutcome:
     name: str
-    status: str  # passed | failed | error | skipped
+    status: Status
     message: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "status": self.status, "message": self.message}
+        return {"name": self.name, "status": str(self.status), "message": self.message}
 
 
 @dataclass
 class GradeReport:
     challenge: str
-    verdict: str
+    verdict: Verdict
     passed: int
     total: int
     device: str
@@ -69,6 +85,16 @@ class GradeReport:
     # The start of what the submission printed (never echoed under --json).
     output_excerpt: str = ""
     forbidden_calls: list[str] = field(default_factory=list)
+    # The sandbox level the submission ran under (namespaces | landlock | process) and, below the
+    # strongest, why.
+    isolation: str = ""
+    isolation_reason: str = ""
+    # Of elapsed_ms, the time spent waiting for a worker to start (0 with a warm one).
+    startup_ms: float = 0.0
+
+    @property
+    def grading_ms(self) -> float:
+        return max(0.0, self.elapsed_ms - self.startup_ms)
 
     @property
     def accepted(self) -> bool:
@@ -77,11 +103,14 @@ class GradeReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "challenge": self.challenge,
-            "verdict": self.verdict,
+            "verdict": str(self.verdict),
             "passed": self.passed,
             "total": self.total,
             "device": self.device,
             "elapsed_ms": round(self.elapsed_ms, 1),
+            "isolation": self.isolation,
+            "isolation_reason": self.isolation_reason,
+            "startup_ms": round(self.startup_ms, 1),
             "tests": [t.to_json() for t in self.tests],
             "message": self.message,
             "runtime_ratio": None if self.runtime_ratio is None else round(self.runtime_ratio, 3),

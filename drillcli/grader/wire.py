@@ -48,6 +48,10 @@ class WireError(Exception):
     """The other side closed the pipe or sent something that is not a message."""
 
 
+class FrameTooLarge(WireError):
+    """A frame announced more bytes than the reader accepts (it is never read into memory)."""
+
+
 def encode(obj: Any) -> bytes:
     """A frame: length, then a JSON skeleton and the raw bytes of every tensor (no pickle at all)."""
     blobs: list[bytes] = []
@@ -234,8 +238,9 @@ def _wait(fd: int, deadline: float | None, *, writing: bool) -> None:
 class FrameReader:
     """Reassembles frames from a non-blocking pipe; `feed` after each readable event."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, limit: int = MAX_MESSAGE) -> None:
         self.fd = fd
+        self.limit = limit
         self.buffer = bytearray()
         self.closed = False
 
@@ -254,8 +259,8 @@ class FrameReader:
         if len(self.buffer) < HEADER.size:
             return None
         (size,) = HEADER.unpack_from(self.buffer)
-        if size > MAX_MESSAGE:
-            raise WireError("message too large")
+        if size > self.limit:
+            raise FrameTooLarge(f"{size / 2**20:.0f} MiB; the limit is {self.limit // 2**20} MiB")
         if len(self.buffer) < HEADER.size + size:
             return None
         payload = bytes(self.buffer[HEADER.size: HEADER.size + size])

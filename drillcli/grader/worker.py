@@ -25,6 +25,8 @@ from collections.abc import Callable
 from typing import Any
 
 FSIZE_LIMIT = 64 * 1024 * 1024
+RESULT_LIMIT = 64 * 1024 * 1024  # the tensors of one answer, in bytes: more is output_limit
+WORK_LIMIT_MB = 256
 MESSAGE_LIMIT = 4000
 _MEMORY_HINTS = ("can't allocate memory", "out of memory", "not enough memory", "bad_alloc",
                  "cannot allocate memory")
@@ -64,7 +66,7 @@ class Worker:
             return False
         GUARD.on_violation = lambda name: self.send({"type": "violation", "name": name})
         if job.get("driver_path"):
-            self.driver = _import_file("drill_driver", job["driver_path"], None)
+            self.driver = _import_file("drill_driver", job["driver_path"], job.get("driver_source"))
         _apply_limits(job)
         try:
             with watching():
@@ -101,11 +103,17 @@ class Worker:
         except BaseException as exc:  # noqa: BLE001
             self.send({"type": "result", "i": case["i"], "ok": False, **self.describe_error(exc)})
             return
-        self.send({
+        answer = {
             "type": "result", "i": case["i"], "ok": True,
             "output": plain(output), "args_after": plain(tuple(args)),
             "kwargs_after": plain(kwargs), "grads": plain(grads), "grad_error": grad_error,
-        })
+        }
+        size = tensor_bytes(answer)
+        if size > RESULT_LIMIT:
+            answer = {"type": "result", "i": case["i"], "ok": False, "kind": "output_limit",
+                      "message": f"the output is {size / 2**20:.0f} MiB; "
+                                 f"the limit is {RESULT_LIMIT // 2**20} MiB per test"}
+        self.send(answer)
 
     def call(self, case: dict[str, Any], args: list[Any], kwargs: dict[str, Any]
              ) -> tuple[Any, tuple[Any, ...], str]:
@@ -157,7 +165,8 @@ class Worker:
 
         try:
             with trusted():
-                reference = _import_file("reference", request["reference_path"], None)
+                reference = _import_file("reference", request["reference_path"],
+                                         request.get("reference_source"))
                 ref_entry = getattr(reference, request["entry"])
                 timings = [self.time_one(ref_entry, c, request["repeats"]) for c in request["cases"]]
             self.send({"type": "timing", "ok": True, "timings": timings})
@@ -211,10 +220,27 @@ class Worker:
         if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
             return {"kind": "output_limit",
                     "message": f"a file written grew past {FSIZE_LIMIT // 2**20} MiB"}
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return {"kind": "output_limit",
+                    "message": "the files written filled the working folder "
+                               f"({WORK_LIMIT_MB} MiB in all)"}
         if isinstance(exc, SystemExit):
             return {"kind": "runtime_error",
                     "message": f"the submission called sys.exit({exc.code!r}) {during}".strip()}
         return {"kind": "runtime_error", "message": user_traceback(exc, self.path)}
+
+
+def tensor_bytes(value: Any) -> int:
+    """The bytes of every tensor in a plain value (what the frame would carry)."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return value.numel() * value.element_size()
+    if isinstance(value, (list, tuple)):
+        return sum(tensor_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return sum(tensor_bytes(v) for v in value.values())
+    return 0
 
 
 def _is_memory_error(exc: BaseException) -> bool:
@@ -279,18 +305,20 @@ def _mapped_bytes() -> int:
     return 0
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int | None = None) -> None:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)  # the judge died before the signal was armed
 
 
-def _warm_up(device: str, threads: int) -> None:
+def _warm_up(device: str, threads: int, *, in_zygote: bool) -> None:
     import torch
 
-    from drillcli.grader import forbidden, wire  # noqa: F401 - imported once, before any fork
+    from drillcli.grader import forbidden, launch, wire  # noqa: F401 - imported once, before any fork
 
     torch.set_num_threads(threads)
     forbidden.prepare()
@@ -298,6 +326,14 @@ def _warm_up(device: str, threads: int) -> None:
     (x @ x).softmax(-1).sum().backward()
     y = (x.double() - x.double().amax(-1, keepdim=True)).exp()
     torch.autograd.grad(y, [x], torch.ones_like(y))  # imports what grad_outputs pulls in (sympy)
+    if not in_zygote:  # a CUDA context does not survive fork: each forked worker makes its own
+        warm_device(device)
+
+
+def warm_device(device: str) -> None:
+    """Initialise the device (a CUDA context and a kernel run) before the worker says "ready"."""
+    import torch
+
     if device == "cuda":
         y = torch.randn(256, 256, device="cuda")
         (y @ y).sum().item()
@@ -330,40 +366,33 @@ def serve(jobs_fd: int, results_fd: int, device: str) -> None:
             worker.time_calls(message)
 
 
-def zygote(control_fd: int, device: str) -> None:
-    """Fork server (CPU): torch is imported once here; each request forks a fresh worker.
-
-    A request carries a token and three descriptors (jobs, results, output). The intermediate
-    child forks the worker and exits at once, so the worker is reparented to the judge (a child
-    subreaper), which can then wait for it and read how it ended.
-    """
+def zygote(control_fd: int, device: str, strongest: str, plan_json: str) -> None:
+    """Fork server: torch is imported once here; each request forks a sandboxed worker
+    (drillcli.grader.launch). Before the first, it finds the strongest sandbox level that works and
+    tells the judge, with its "ready"."""
     import gc
+    import json
     import socket
 
+    from drillcli.grader import isolation as iso
+    from drillcli.grader.launch import serve_forks
+
     control = socket.socket(fileno=control_fd)
+    level, why = iso.requested_level(strongest)
+    plan = iso.Plan(**json.loads(plan_json)) if plan_json else iso.Plan()
+    found = iso.probe(level, why, plan)
     gc.collect()
     gc.freeze()  # forks' collections skip torch's objects, so their pages stay shared
-    control.sendall(b"R")
-    while True:
-        try:
-            message, fds, _, _ = socket.recv_fds(control, 65536, 3)
-        except OSError:
-            return
-        if not message or len(fds) != 3:
-            return
-        middle = os.fork()
-        if middle == 0:
-            _fork_worker(control, message, fds, device)
-        for fd in fds:
-            os.close(fd)
-        os.waitpid(middle, 0)
+    answer = json.dumps({"level": str(found.level), "reason": found.reason}).encode("utf-8")
+    control.sendall(b"R" + len(answer).to_bytes(4, "big") + answer)
+    serve_forks(control, device, found, plan)
 
 
 # The forbidden set a forked worker installed before saying "ready" (the pool's guess of the next job).
 PREINSTALLED: tuple[str, ...] = ()
 
 
-def _preinstall(entries: list[str]) -> None:
+def preinstall(entries: list[str]) -> None:
     global PREINSTALLED
     from drillcli.grader import forbidden
 
@@ -374,32 +403,6 @@ def _preinstall(entries: list[str]) -> None:
         pass  # reported properly when the job comes
 
 
-def _fork_worker(control: Any, request: bytes, fds: list[int], device: str) -> None:
-    import json
-
-    from drillcli.grader.procs import TOKEN_VAR
-
-    pid = os.fork()
-    if pid:
-        control.sendall(pid.to_bytes(4, "big"))
-        os._exit(0)
-    try:
-        control.close()
-        os.setsid()
-        spec = json.loads(request)
-        os.environ[TOKEN_VAR] = str(spec["token"])
-        jobs_fd, results_fd, output_fd = fds
-        os.dup2(output_fd, 1)
-        os.dup2(output_fd, 2)
-        os.close(output_fd)
-        if spec.get("forbidden"):
-            _preinstall([str(e) for e in spec["forbidden"]])
-        serve(jobs_fd, results_fd, device)
-        sys.stdout.flush()
-    finally:
-        os._exit(0)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="drillcli.grader.worker")
     parser.add_argument("--jobs", type=int)
@@ -407,12 +410,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--zygote", type=int, help="control socket: run as a fork server")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--parent", type=int, help="the judge's pid (exit at once if it is gone)")
+    parser.add_argument("--die-with-parent", action="store_true", help="set a parent-death signal")
+    parser.add_argument("--isolation", default="", help="the strongest sandbox level to try")
+    parser.add_argument("--plan", default="", help="JSON: folders to hide and to keep visible")
     options = parser.parse_args(argv)
-    _die_with_parent()
+    if options.die_with_parent or options.zygote is None:
+        _die_with_parent(options.parent)
+    elif options.parent is not None and os.getppid() != options.parent:
+        os._exit(1)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    _warm_up(options.device, options.threads)
+    _warm_up(options.device, options.threads, in_zygote=options.zygote is not None)
     if options.zygote is not None:
-        zygote(options.zygote, options.device)
+        zygote(options.zygote, options.device, options.isolation, options.plan)
     else:
         serve(options.jobs, options.results, options.device)
         sys.stdout.flush()

@@ -105,11 +105,21 @@ def grade(pool: object, graded: dict[tuple[str, str], object]) -> Callable[..., 
 
 
 def assert_no_survivors(pool: object) -> None:
-    pool._join_starter()  # type: ignore[attr-defined]
-    keep: set[int] = set()
+    """Nothing under this process but the pool's fork server and its spare (looked up after the
+    scan: a spare may be starting its worker right now)."""
+    pool._join_refill()  # type: ignore[attr-defined]
+    left = live_processes_under(os.getpid())
     for helper in (pool._spare, pool._zygote):  # type: ignore[attr-defined]
         if helper is not None:
-            pid = helper.pid if hasattr(helper, "pid") else helper.popen.pid
-            keep |= {pid} | live_processes_under(pid)
-    left = live_processes_under(os.getpid()) - keep
-    assert not left, f"processes survived grading: {sorted(left)}"
+            left -= {helper.pid} | live_processes_under(helper.pid)
+    assert not left, f"processes survived grading: {[_describe(pid) for pid in sorted(left)]}"
+
+
+def _describe(pid: int) -> str:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return f"{pid} (gone)"
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return f"{pid} {fields.get('Name', '').strip()} ppid={fields.get('PPid', '').strip()} " \
+           f"state={fields.get('State', '').strip()} nspid={fields.get('NSpid', '').strip()}"

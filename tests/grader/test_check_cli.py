@@ -38,7 +38,7 @@ def test_misuse_exits_2() -> None:
     assert "unknown challenge" in unknown.stderr + unknown.stdout
     missing = run_drill("check", "does-not-exist.py", "--challenge", "softmax", "--json")
     assert missing.returncode == 2
-    assert missing.stdout == ""
+    assert "no such file" in json.loads(missing.stdout)["error"]  # CONTRACT: errors as JSON too
     device = run_drill("check", str(SOFTMAX / "reference.py"), "-c", "softmax", "--device", "tpu")
     assert device.returncode == 2
 
