@@ -63,9 +63,13 @@ def open_editor(plan: EditPlan) -> str | None:
     """Start the editor as planned, detached from this terminal; None on success, else why not."""
     if plan.way is EditWay.NONE:
         return None
+    null, pipe = subprocess.DEVNULL, subprocess.PIPE
     try:
-        subprocess.Popen(plan.argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
-    except OSError as exc:
-        return f"cannot start {plan.argv[0]}: {exc.strerror or exc}"
+        if plan.way is EditWay.TMUX:  # returns once the pane exists, so this one has its new width
+            done = subprocess.run(plan.argv, stdin=null, stdout=null, stderr=pipe, timeout=5, check=False)
+            problem = done.stderr.decode(errors="replace").strip()
+            return f"tmux could not open a pane: {problem}" if done.returncode else None
+        subprocess.Popen(plan.argv, stdin=null, stdout=null, stderr=null, start_new_session=True)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"cannot start {plan.argv[0]}: {getattr(exc, 'strerror', None) or exc}"
     return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -115,106 +114,7 @@ class PoolGrader:
             self._pool.close()
 
 
+
 def pool_grader(challenge: Challenge, device: str) -> Grader:
-    """The warm pool for `challenge`; through our own warm-up thread where the grader has none."""
-    from drillcli.grader import pool
-
-    if hasattr(pool.GraderPool, "cancel"):
-        return PoolGrader(challenge, device)
-    return _LegacyPoolGrader(challenge, device)
-
-
-class _LegacyPoolGrader:
-    """A grader without `ready()`/`cancel()` of its own: built and warmed on a thread of ours."""
-
-    def __init__(self, challenge: Challenge, device: str) -> None:
-        self._challenge = challenge
-        self._device = device
-        self._lock = threading.Lock()
-        self._ready = threading.Event()
-        self._closed = False
-        self._pool: Any = None
-        self._error: DrillError | None = None
-        self.warm_s: float | None = None  # how long warming took (shown by benchmarks and the status line)
-
-    def start(self) -> None:
-        threading.Thread(target=self._warm, name="grader-warm-up", daemon=True).start()
-
-    def ready(self) -> bool:
-        return self._ready.is_set()
-
-    def error(self) -> DrillError | None:
-        return self._error
-
-    def grade(self, copy: Path, workspace: Path) -> GradeReport:
-        self._ready.wait()
-        if self._error is not None or self._pool is None:
-            raise self._error or GraderUnavailable("the grader is closed")
-        report = self._pool.grade(copy, self._challenge)
-        return shown_as(report, copy, workspace)
-
-    def cancel(self) -> None:
-        pool = self._pool
-        if pool is not None:
-            pool.cancel()
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.cancel()
-            pool.close()
-
-    def _warm(self) -> None:
-        started = time.monotonic()
-        try:
-            self._build()
-        except DrillError as exc:
-            self._error = exc
-        except Exception as exc:  # noqa: BLE001 - said once, then the attempt ends with it
-            if not self._closed:
-                self._error = GraderUnavailable(f"the grader failed to start: {type(exc).__name__}: {exc}")
-        finally:
-            self.warm_s = time.monotonic() - started
-            self._ready.set()
-
-    def _build(self) -> None:
-        from drillcli.grader.pool import resolve_device
-
-        device = resolve_device(self._device)  # imports torch: here, never on the screen's thread
-        with self._lock:
-            if self._closed:
-                return
-            self._pool = _cancellable_pool(device)
-            self._pool.expect(self._challenge)
-            self._pool.start()
-            pool = self._pool
-        pool.prepare(self._challenge)
-
-
-def _cancellable_pool(device: str) -> Any:
-    """A `GraderPool` that remembers the worker in use so that a newer save can stop it."""
-    from drillcli.grader.pool import GraderPool
-    from drillcli.grader.procs import stop_group
-
-    class CancellablePool(GraderPool):
-        in_flight: Any = None
-        cancelled = False
-
-        def _take(self, challenge: Challenge) -> Any:
-            worker = super()._take(challenge)
-            self.in_flight, self.cancelled = worker, False
-            return worker
-
-        def _retire(self, worker: Any) -> None:
-            self.in_flight = None
-            super()._retire(worker)
-
-        def cancel(self) -> None:
-            worker = self.in_flight
-            if worker is not None:
-                self.cancelled = True
-                stop_group(worker)
-
-    return CancellablePool(device)
+    """The warm pool for `challenge` (not started: `start()` it once the prompt is on screen)."""
+    return PoolGrader(challenge, device)

@@ -181,12 +181,13 @@ class ChallengeLoop:
         shared = self._shared
         with shared.lock:
             job = shared.current or shared.pending
+        ready = self.grader.ready()
         if job is None:
-            phase, busy = (Phase.IDLE if self.grader.ready() else Phase.WARMING), 0.0
-        elif job.grading_since is None:
+            phase, busy = (Phase.IDLE if ready else Phase.WARMING), 0.0
+        elif job.grading_since is None and not ready:
             phase, busy = Phase.WAITING, self._clock() - job.queued_at
         else:
-            phase, busy = Phase.GRADING, self._clock() - job.grading_since
+            phase, busy = Phase.GRADING, self._clock() - (job.grading_since or job.queued_at)
         return Status(max(0.0, self.remaining_s), phase, busy, self.tally.last, self._time_up)
 
     def close(self) -> None:

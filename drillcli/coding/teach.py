@@ -60,7 +60,7 @@ class Row:
 
 def side_by_side(left: str, right: str) -> list[Row]:
     """The two files aligned line by line, for a two-column view (yours | reference)."""
-    a, b = left.splitlines(), right.splitlines()
+    a, b = left.rstrip().splitlines(), right.rstrip().splitlines()
     rows: list[Row] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
