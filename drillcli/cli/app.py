@@ -158,6 +158,21 @@ def code(
     code_command(ctx, challenge_id=challenge_id, minutes=minutes, device=device, fresh=fresh, edit=edit)
 
 
+@app.command("mock", cls=Command, short_help="A mock interview under one timer, with a scorecard.")
+def mock(
+    ctx: typer.Context,
+    minutes: Annotated[float, typer.Option(
+        min=5, max=MAX_MINUTES, callback=_finite, metavar="M", help="The interview's length in minutes.")] = 45,
+    topic: Topic = None,
+    device: Device = "auto",
+) -> None:
+    """A mock interview: questions to explain out loud, quick numeric ones and a coding challenge, under one
+    timer; ends with a scorecard, saved (`drill report` shows your mocks over time)."""
+    from drillcli.cli.mock import mock_command
+
+    mock_command(ctx, minutes=minutes, topic=topic, device=device)
+
+
 @app.command("check", cls=Command, short_help="Grade a file against a challenge's hidden tests.")
 def check(
     ctx: typer.Context,

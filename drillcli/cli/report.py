@@ -14,6 +14,8 @@ from drillcli.cli.context import Env
 from drillcli.cli.render import console, print_json, safe
 from drillcli.errors import DrillError
 from drillcli.report.build import Report, ReviewRow, build_report, window_days
+from drillcli.report.mocks import STATUS_WORDS, mock_history
+from drillcli.store.repo import Store
 
 
 def report_command(ctx: typer.Context, *, days: int, as_json: bool, html: Path | None) -> None:
@@ -36,7 +38,7 @@ def make_report(env: Env, days: int) -> Report:
     store = env.store
     now = datetime.now(timezone.utc)
     since = now - timedelta(days=max(days, window_days(now)))
-    return build_report(
+    report = build_report(
         cards=list(env.deck.values()),
         states=store.card_states(),
         reviews=[ReviewRow(*row) for row in activity.reviews_since(store.db, since)],
@@ -48,6 +50,16 @@ def make_report(env: Env, days: int) -> Report:
         per_day=activity.reviews_per_local_day(store.db),
         reviews_total=activity.review_total(store.db),
     )
+    return _with_mocks(report, store, now)
+
+
+def _with_mocks(report: Report, store: Store, now: datetime) -> Report:
+    """The mock-interview history (`drill mock`), oldest first."""
+    from dataclasses import replace
+
+    from drillcli.store.mocks import mocks
+
+    return replace(report, mocks=mock_history(mocks(store.db), now))
 
 
 def _write_html(report: Report, path: Path) -> None:
@@ -87,6 +99,8 @@ def render_report(r: Report, con: Console | None = None) -> None:
               f"{c.attempts} attempts" + (f" ({c.timed_solved} solved against the clock)" if c.timed_solved else ""))
     if c.by_challenge:
         con.print(_challenge_table(r))
+    if r.mocks:
+        con.print(mock_table(r))
 
 
 _SHADES = ("grey23", "green4", "green3", "green1", "bright_green")
@@ -189,6 +203,25 @@ def _challenge_table(r: Report) -> Table:
             best = f"{m}m{sec:02d}s{limit}"
         ratio = f"{c.best_ratio:.1f}×" if c.best_ratio else "–"
         table.add_row(safe(c.id), str(c.attempts), "[green]✓[/]" if c.solved else safe(c.last_verdict), best, ratio)
+    return table
+
+
+MOCK_ROWS = 10
+
+
+def mock_table(r: Report) -> Table:
+    """The latest mock interviews, oldest at the top so the bars read as the score over time."""
+    shown = r.mocks[-MOCK_ROWS:]
+    earlier = len(r.mocks) - len(shown)
+    title = "Mock interviews" + (f" (the last {len(shown)} of {len(r.mocks)})" if earlier else "")
+    table = Table(title=title, title_justify="left")
+    for col in ("when", "topic", "ended", "score", "explain", "numeric", "coding"):
+        table.add_column(col, justify="left" if col in ("when", "topic", "ended", "score") else "right")
+    for m in shown:
+        when = datetime.fromisoformat(m["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+        areas = ["–" if m[a] is None else f"{m[a]:.0%}" for a in ("explain", "numeric", "coding")]
+        table.add_row(when, safe(m["topic"] or "all"), STATUS_WORDS.get(m["status"], safe(m["status"])),
+                      _bar(m["score"]), *areas)
     return table
 
 

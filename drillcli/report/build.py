@@ -89,6 +89,7 @@ class Report:
     heatmap: list[dict[str, Any]] = field(default_factory=list)
     recall_now: float | None = None
     readiness: dict[str, Any] = field(default_factory=dict)
+    mocks: list[dict[str, Any]] = field(default_factory=list)  # mock interviews, oldest first (report.mocks)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

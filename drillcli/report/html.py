@@ -10,6 +10,7 @@ from datetime import date, datetime
 from html import escape
 
 from drillcli.report.build import Report
+from drillcli.report.mocks import mocks_html
 
 _CSS = """
 :root{--fg:#1d2330;--muted:#6b7385;--line:#e3e6ee;--card:#fff;--bg:#f6f7fb;--accent:#2f6fde;--good:#1f9d55;
@@ -46,7 +47,7 @@ def render_html(report: Report) -> str:
         _section("topics", "Retention and mastery per topic", _topics(report)),
         _section("weak", "Weakest cards", _weak(report)),
         _section("challenges", "Coding challenges", _challenges(report)),
-        _section("mocks", "Mock interviews", "<p class='note'>No mock interviews recorded yet.</p>"),
+        _section("mocks", "Mock interviews", mocks_html(report.mocks)),
         "</main></body></html>",
     ]
     return "\n".join(parts)

@@ -101,11 +101,43 @@ def m004_fsrs_parameters(db: sqlite3.Connection) -> None:
     )
 
 
+def m006_mocks(db: sqlite3.Connection) -> None:
+    """Mock interviews (`drill mock`): one row per mock, one per planned question, saved as it is answered."""
+    db.execute(
+        """CREATE TABLE mock (
+            id INTEGER PRIMARY KEY,
+            started_at REAL NOT NULL,
+            finished_at REAL,
+            minutes REAL NOT NULL,
+            topic TEXT,
+            seed INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            score REAL,
+            explain_score REAL,
+            numeric_score REAL,
+            coding_score REAL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE mock_item (
+            mock_id INTEGER NOT NULL REFERENCES mock (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            area TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (mock_id, position)
+        )"""
+    )
+    db.execute("CREATE INDEX mock_started ON mock (started_at)")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_initial", m001_initial),
     ("002_sessions_and_attempts", m002_sessions_and_attempts),
     ("003_early_reviews_and_latest", m003_early_reviews_and_latest),
     ("004_fsrs_parameters", m004_fsrs_parameters),
+    ("006_mocks", m006_mocks),
 ]
 
 
