@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from drillcli.bank.challenges import find_challenge
-from drillcli.coding.editor import EditWay, plan_edit
+from drillcli.coding.editor import EditWay, open_editor, plan_edit
 from drillcli.coding.failures import group_failures, report_message_is_news, summary_line
 from drillcli.coding.grading import shown_as
 from drillcli.coding.teach import Side, known_mistakes, lesson_for, side_by_side
@@ -85,3 +88,30 @@ def test_the_editor_opens_beside_the_countdown_only_where_it_can(tmp_path: Path)
     assert plain.way is EditWay.NONE and plain.how == f"vim {path}"
     assert plan_edit(path, {"EDITOR": "emacsclient -c"}).way is EditWay.GUI
     assert plan_edit(path, {}).how == f"vi {path}"
+
+
+def test_a_gui_editor_is_started_apart_and_the_call_returns_at_once(tmp_path: Path) -> None:
+    marker, go = tmp_path / "opened.txt", tmp_path / "go"
+    editor = tmp_path / "bin" / "code"  # named like a GUI editor; it runs until the test lets it go
+    editor.parent.mkdir()
+    editor.write_text(f'#!/bin/sh\nwhile [ ! -e "{go}" ]; do sleep 0.02; done\necho "$@" > "{marker}"\n')
+    editor.chmod(0o755)
+    path = tmp_path / "softmax.py"
+    plan = plan_edit(path, {"VISUAL": str(editor)})
+    assert plan.way is EditWay.GUI and open_editor(plan) is None  # returned while the editor still runs
+    go.touch()
+    for _ in range(200):
+        if marker.exists() and marker.read_text().strip():
+            break
+        time.sleep(0.05)
+    assert marker.read_text().strip() == str(path)
+    assert open_editor(plan_edit(path, {"VISUAL": str(tmp_path / "missing" / "code")})) is not None
+
+
+def test_nothing_below_the_prompt_imports_torch() -> None:
+    code = ("import sys, drillcli.cli.code, drillcli.cli.code_screen, drillcli.coding.grading;"
+            "from drillcli.bank.challenges import find_challenge; from drillcli.paths import bundled_bank_dir;"
+            "drillcli.coding.grading.PoolGrader(find_challenge([bundled_bank_dir()], 'softmax'), 'cpu');"
+            "print('torch' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
