@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,10 +44,10 @@ def _ensure_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DrillError(f"cannot create DRILL_HOME {folder}: {exc.strerror or exc}") from None
-    probe = folder / f".write-test-{os.getpid()}"  # one per process: two drills starting together never race
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
+    try:  # a probe of its own (mkstemp), so two drills starting together never race on one name
+        handle, probe = tempfile.mkstemp(prefix=".write-test-", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
     except OSError as exc:
         raise DrillError(
             f"DRILL_HOME {folder} is not writable ({exc.strerror or exc}); "

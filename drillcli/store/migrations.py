@@ -161,6 +161,8 @@ def migrate(db: sqlite3.Connection, upto: str | None = None) -> list[str]:
         if name in done:
             continue
         with transaction(db):  # one transaction per migration
+            if name in applied(db):  # another drill starting at the same moment applied it first
+                continue
             step(db)
             db.execute(
                 "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",

@@ -276,6 +276,8 @@ def test_two_sessions_grading_the_same_cards_in_turn_lose_nothing(fixture_only: 
         for count, (proc, keys) in enumerate([(a, " ab\n\n"), (b, " ab\n\n"), (a, " 3"), (b, " 3")], start=1):
             _type(proc, keys)
             _wait_until(lambda c=count: len(reviews(fixture_only)) >= c, f"{count} grades", proc)  # type: ignore[misc]
+        _type(a, "u")  # A takes back its grade of fx-recall, which B has graded since: nothing is deleted
+        _wait_until(lambda: "Not undone" in screens[0].read_text(), "the undo refused", a)
         for proc in (a, b):
             _type(proc, "q")
             proc.wait(timeout=20)
@@ -284,6 +286,7 @@ def test_two_sessions_grading_the_same_cards_in_turn_lose_nothing(fixture_only: 
             if proc.poll() is None:
                 proc.kill()
     assert a.returncode == 0 and b.returncode == 0
+    assert "“What does an epoch mean?” was graded again since in another session" in screens[0].read_text()
     db = sqlite3.connect(fixture_only / "drill.db")
     log = db.execute("SELECT card_id, state_before, state_after FROM review ORDER BY id").fetchall()
     assert [row[0] for row in log] == ["fx-explain", "fx-explain", "fx-recall", "fx-recall"]

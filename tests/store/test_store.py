@@ -87,7 +87,7 @@ def test_undo_restores_the_state_stored_with_the_review_while_it_is_the_latest(t
 
 
 def _damaged_copy(tmp_path: Path) -> Path:
-    """A database with a few hundred pages of history, copied, with one page in the middle overwritten."""
+    """A database with a few hundred pages of history, copied, with a page of reviews in the middle overwritten."""
     path = tmp_path / "good.db"
     store = Store.open(path)
     with store.write():
@@ -95,11 +95,11 @@ def _damaged_copy(tmp_path: Path) -> Path:
             state = a_state(f"card-{i % 300}", NOW + timedelta(days=i % 30))
             store.insert_review(rating=3, reviewed_at=NOW, duration_ms=5, before=state, after=state, session_id=None)
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = [row[0] for row in store.db.execute("SELECT pageno FROM dbstat WHERE name = 'review' ORDER BY pageno")]
     store.close()
+    assert len(pages) > 100
     data = bytearray(path.read_bytes())
-    pages = len(data) // 4096
-    assert pages > 100
-    middle = (pages // 2) * 4096
+    middle = (pages[len(pages) // 2] - 1) * 4096  # a page of the review table, in the middle of the file
     data[middle: middle + 4096] = bytes([0x5A]) * 4096
     bad = tmp_path / "bad.db"
     bad.write_bytes(bytes(data))
@@ -122,3 +122,25 @@ def test_attempts_round_trip(tmp_path: Path) -> None:
     store.record_attempt(attempt)
     [back] = store.attempts()
     assert back.challenge_id == "softmax" and back.timed and back.runtime_ratio == 1.4 and back.id == 1
+
+
+def test_drills_opening_a_fresh_database_at_the_same_moment_all_succeed(tmp_path: Path) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def open_it(path: Path) -> None:
+        try:
+            connect(path).close()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    for round_ in range(10):  # each round races six connections through the same migrations
+        path = tmp_path / f"home{round_}" / "drill.db"
+        threads = [threading.Thread(target=open_it, args=(path,)) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert applied(connect(path)) == [name for name, _ in MIGRATIONS]
+    assert errors == []
