@@ -1,0 +1,12 @@
+def top_k_top_p_filter(logits, top_k=0, top_p=1.0):
+    out = logits
+    if 0 < top_k < out.shape[-1]:
+        kth = out.topk(top_k, dim=-1).values[..., -1:]
+        out.masked_fill_(out < kth, float("-inf"))
+    if top_p < 1.0:
+        sorted_logits, order = out.sort(dim=-1, descending=True)
+        probs = sorted_logits.softmax(dim=-1)
+        before = probs.cumsum(dim=-1) - probs
+        remove_sorted = before >= top_p
+        out.masked_fill_(remove_sorted.scatter(-1, order, remove_sorted), float("-inf"))
+    return out
