@@ -86,20 +86,20 @@ def test_undo_restores_the_state_stored_with_the_review_while_it_is_the_latest(t
     assert store.undo_review(r1).status is UndoStatus.GONE
 
 
-def _damaged_copy(tmp_path: Path) -> Path:
-    """A database with a few hundred pages of history, copied, with a page of reviews in the middle overwritten."""
+def _damaged_copy(tmp_path: Path, table: str = "review") -> Path:
+    """A database with a few hundred pages of history, copied, with a page of `table` in the middle overwritten."""
     path = tmp_path / "good.db"
     store = Store.open(path)
     with store.write():
         for i in range(3000):
-            state = a_state(f"card-{i % 300}", NOW + timedelta(days=i % 30))
+            state = a_state(f"card-{i}", NOW + timedelta(days=i % 30))
             store.insert_review(rating=3, reviewed_at=NOW, duration_ms=5, before=state, after=state, session_id=None)
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    pages = [row[0] for row in store.db.execute("SELECT pageno FROM dbstat WHERE name = 'review' ORDER BY pageno")]
+    pages = [row[0] for row in store.db.execute("SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno", (table,))]
     store.close()
-    assert len(pages) > 100
+    assert len(pages) > 20
     data = bytearray(path.read_bytes())
-    middle = (pages[len(pages) // 2] - 1) * 4096  # a page of the review table, in the middle of the file
+    middle = (pages[len(pages) // 2] - 1) * 4096  # a page of the table, in the middle of the file
     data[middle: middle + 4096] = bytes([0x5A]) * 4096
     bad = tmp_path / "bad.db"
     bad.write_bytes(bytes(data))
