@@ -6,6 +6,8 @@ desired_retention = 0.9         # FSRS target recall probability
 new_per_day = 10                # new cards introduced per day
 session_limit = 50              # cards per session at most
 learn_ahead_minutes = 20        # at the end of a session, learning cards due this soon are shown early
+challenge_minutes_per_day = 25  # `drill` offers due challenges after the cards, within this many minutes
+interview_date = 2026-12-10     # set by `drill plan --interview DATE`: countdown and daily plan
 ```
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from drillcli import paths
@@ -28,6 +31,8 @@ class Config:
     session_limit: int = 50
     include_bundled: bool = True
     learn_ahead_minutes: int = 20
+    challenge_minutes_per_day: int = 25
+    interview_date: date | None = None
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -47,7 +52,7 @@ def load_config(path: Path | None = None) -> Config:
 
 def _from_dict(data: dict[str, object], path: Path) -> Config:
     known = {"banks", "desired_retention", "new_per_day", "session_limit", "include_bundled",
-             "learn_ahead_minutes"}
+             "learn_ahead_minutes", "challenge_minutes_per_day", "interview_date"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise DrillError(f"{path}: unknown setting(s): {', '.join(unknown)}")
@@ -64,6 +69,8 @@ def _from_dict(data: dict[str, object], path: Path) -> Config:
         session_limit=_count(data, "session_limit", 50, path, least=1),
         learn_ahead_minutes=_count(data, "learn_ahead_minutes", 20, path),
         include_bundled=_flag(data, "include_bundled", True, path),
+        challenge_minutes_per_day=_count(data, "challenge_minutes_per_day", 25, path),
+        interview_date=_date(data, "interview_date", path),
     )
 
 
@@ -72,6 +79,18 @@ def _count(data: dict[str, object], name: str, default: int, path: Path, least: 
     if not isinstance(value, int) or isinstance(value, bool) or value < least:
         raise DrillError(f"{path}: {name} must be a whole number ≥ {least}")
     return value
+
+
+def _date(data: dict[str, object], name: str, path: Path) -> date | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise DrillError(f"{path}: {name} must be a date like 2026-12-10") from None
 
 
 def _flag(data: dict[str, object], name: str, default: bool, path: Path) -> bool:

@@ -216,6 +216,20 @@ def report(
     report_command(ctx, days=days, as_json=as_json, html=html)
 
 
+@app.command("plan", cls=Command, short_help="A plan to be ready by an interview date.")
+def plan(
+    ctx: typer.Context,
+    interview: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        metavar="DATE", help="The interview date, e.g. 2026-12-10 (remembered in config.toml).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """A plan to be ready by an interview date: recall per topic on the day, and new cards and challenges a
+    day; the date is remembered."""
+    from drillcli.cli.plan import plan_command
+
+    plan_command(ctx, interview=interview, as_json=as_json)
+
+
 @app.command("export", cls=Command, short_help="Export your history, or the bank for Anki.")
 def export(
     ctx: typer.Context,

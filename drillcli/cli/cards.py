@@ -86,10 +86,13 @@ def today(ctx: typer.Context) -> None:
     """Today's drill: due cards first, then new ones, then an offer of a timed challenge."""
     env = Env.of(ctx)
     options = session_options(env, QueueFilter(limit=env.config.session_limit), new=None, ahead=False)
-    if not run_session(env, options, Asking()):  # Ctrl-C means "stop now", not "what next?"
-        from drillcli.cli.code import offer_timed_challenge
+    from drillcli.cli.plan import first_screen
 
-        offer_timed_challenge(env)
+    first_screen(console(), env)  # the interview countdown, and the challenges due after the cards
+    if not run_session(env, options, Asking()):  # Ctrl-C means "stop now", not "what next?"
+        from drillcli.cli.challenge_review import offer_due_challenges
+
+        offer_due_challenges(env)  # due challenges within today's time, else a new one
 
 
 def session_options(env: Env, flt: QueueFilter, *, new: int | None, ahead: bool) -> SessionOptions:

@@ -101,6 +101,13 @@ def m004_fsrs_parameters(db: sqlite3.Connection) -> None:
     )
 
 
+def m005_challenge_states(db: sqlite3.Connection) -> None:
+    """Coding challenges on a schedule: an FSRS state per challenge and the log of rated attempts."""
+    from drillcli.store.challenge_states import create_schema  # here: challenge_states imports store.db
+
+    create_schema(db)
+
+
 def m006_mocks(db: sqlite3.Connection) -> None:
     """Mock interviews (`drill mock`): one row per mock, one per planned question, saved as it is answered."""
     db.execute(
@@ -137,6 +144,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("002_sessions_and_attempts", m002_sessions_and_attempts),
     ("003_early_reviews_and_latest", m003_early_reviews_and_latest),
     ("004_fsrs_parameters", m004_fsrs_parameters),
+    ("005_challenge_states", m005_challenge_states),
     ("006_mocks", m006_mocks),
 ]
 
