@@ -121,9 +121,9 @@ class AskedLevel(str, Enum):
 def cards(
     ctx: typer.Context,
     topic: Topic = None,
-    limit: Annotated[int, typer.Option(min=1, help="Cards in this session at most.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, metavar="N", help="Cards in this session at most.")] = 50,
     new: Annotated[Optional[int], typer.Option(  # noqa: UP045
-        min=0, help="New cards to add (default: what is left of today's budget).")] = None,
+        min=0, metavar="N", help="New cards to add (default: what is left of today's budget).")] = None,
     most_asked: Annotated[bool, typer.Option("--most-asked", help="Only the most-asked questions.")] = False,
     asked: Annotated[Optional[AskedLevel], typer.Option(  # noqa: UP045
         help="Only questions asked this often in interviews.")] = None,
