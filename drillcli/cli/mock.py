@@ -38,7 +38,7 @@ from drillcli.cli.session_view import (
     card_panel,
 )
 from drillcli.errors import DrillError
-from drillcli.study.answers import Unreadable, check_numeric, propose_explain
+from drillcli.study.answers import Unreadable, check_numeric, format_number, propose_explain
 from drillcli.study.mock import (
     Area,
     Item,
@@ -115,7 +115,7 @@ def _titles(plan: MockPlan, cards: dict[str, CardBase], challenges: dict[str, Ch
         if p.area is Area.CODING:
             titles[p.item_id] = challenges[p.item_id].meta.title
         elif p.item_id in cards:
-            titles[p.item_id] = card_name(cards[p.item_id]).strip("“”")
+            titles[p.item_id] = _title(cards[p.item_id])
     return titles
 
 
@@ -191,10 +191,11 @@ class MockScreen:
         done = explained(item, must_made=sum(1 for t in ticked if t.startswith("m")),
                          must_total=len(card.key_points.must), nice_made=sum(1 for t in ticked if t.startswith("n")),
                          nice_total=len(card.key_points.nice), seconds=seconds, rating=rating,
-                         title=card_name(card).strip("“”"))
+                         title=_title(card))
         self.recorder.record(done, self.clock())
-        self.con.print(f"[dim]{clock(seconds)} · {done.must_made}/{done.must_total} must points · saved as "
-                       f"{RATING_NAMES[rating]}[/]", highlight=False)
+        self.con.print(f"[dim]{clock(seconds)} · {done.must_made}/{done.must_total} must points · the card is "
+                       f"graded {RATING_NAMES[rating]}[/]", highlight=False)
+        self._pause()
 
     def _answer_out_loud(self) -> float:
         """Wait for Space/Enter under a live clock: this answer's time and the mock's time left."""
@@ -231,8 +232,9 @@ class MockScreen:
                 break
             self.con.print(f"[yellow]{safe(checked.reason)}[/]; type it again.", highlight=False, soft_wrap=True)
         _show_feedback(self.con, card, checked)
-        done = typed_answer(item, correct=checked.correct, typed=typed, expected=checked.feedback,
-                            seconds=seconds, rating=checked.proposed, title=card_name(card).strip("“”"))
+        expected = format_number(card.answer) + (f" {card.unit}" if card.unit else "")
+        done = typed_answer(item, correct=checked.correct, typed=typed, expected=expected,
+                            seconds=seconds, rating=checked.proposed, title=_title(card))
         self.recorder.record(done, self.clock())
         self._pause()
 
@@ -288,9 +290,9 @@ def render_intro(con: Console, plan: MockPlan, titles: dict[str, str]) -> None:
     topic = f" · {plan.topic}" if plan.topic else ""
     con.rule(f"[bold]Mock interview · {plan.minutes:g} min{safe(topic)}")
     con.print(f"{', '.join(parts)}, under one clock that starts now. Explain answers are self-checked against "
-              "their key points; every answer is saved as you go.", soft_wrap=True)
+              "their key points; every answer is saved as you go.")
     for note in plan.notes:
-        con.print(f"[yellow]Note:[/] {safe(note)}.", soft_wrap=True)
+        con.print(f"[yellow]Note:[/] {safe(note)}.")
     coding = plan.of(Area.CODING)
     if coding:
         con.print(f"[dim]The challenge at the end: {safe(titles.get(coding[0].item_id, coding[0].item_id))}.[/]")
@@ -312,7 +314,7 @@ def item_table(card: Scorecard, titles: dict[str, str]) -> Table:
                          ("result", "left"), ("score", "right")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for item in card.items:
-        title = titles.get(item.item_id) or item.title or item.item_id
+        title = item.title or titles.get(item.item_id) or item.item_id
         time_text = clock(item.seconds) if item.answered else "–"
         table.add_row(str(item.position + 1), str(item.area), safe(_clip(title, 48)), time_text,
                       _result(item), f"{item_score(item):.0%}" if item.answered else "–")
@@ -327,10 +329,10 @@ def _result(item: Item) -> str:
         return f"{item.must_made}/{item.must_total} must{nice}"
     if item.area is Area.NUMERIC:
         mark = "[green]✓[/]" if item.correct else "[red]✗[/]"
-        return f"{mark} {safe(item.typed)}" + ("" if item.correct else f" [dim]({safe(item.expected)})[/]")
+        return f"{mark} {safe(item.typed)}" + ("" if item.correct else f" [dim](answer {safe(item.expected)})[/]")
     hints = f" · {item.hints} hint{'s' if item.hints != 1 else ''}"
     if item.outcome == "accepted":
-        return f"[green]accepted[/] of {item.minutes:g} min{hints}"
+        return f"[green]accepted[/] (limit {item.minutes:g} min){hints}"
     tests = f" {item.passed}/{item.total}" if item.total else ""
     return f"[red]{safe(item.outcome.replace('_', ' '))}[/]{safe(tests)}{hints}"
 
@@ -353,6 +355,11 @@ def render_saved(con: Console, card: Scorecard, mock_id: int) -> None:
                   soft_wrap=True)
     else:
         con.print(f"[dim]Saved as mock #{mock_id}. `drill report` shows your mocks over time.[/]")
+
+
+def _title(card: CardBase) -> str:
+    """A card as the scorecard names it: its prompt, shortened, without quotes or code marks."""
+    return card_name(card).strip("“”").replace("`", "")
 
 
 def _clip(text: str, width: int) -> str:

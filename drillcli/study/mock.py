@@ -302,7 +302,7 @@ def scorecard(items: Sequence[Item], status: MockStatus, seconds: float) -> Scor
     score = sum(AREA_WEIGHTS[a.area] * a.score for a in areas) / weight if weight else 0.0
     level = level_of(score)
     return Scorecard(items=list(items), areas=areas, score=round(score, 4), level=level,
-                     verdict=_overall_verdict(level, status, items), status=status, seconds=seconds)
+                     verdict=_overall_verdict(level, status, items, areas), status=status, seconds=seconds)
 
 
 def _area_score(area: Area, items: list[Item]) -> AreaScore:
@@ -341,13 +341,14 @@ def _coding_verdict(item: Item) -> str:
     return f"{how}{verdict}{tests}{hints}"
 
 
-def _overall_verdict(level: Level, status: MockStatus, items: Sequence[Item]) -> str:
+def _overall_verdict(level: Level, status: MockStatus, items: Sequence[Item], areas: Sequence[AreaScore]) -> str:
     done = sum(1 for i in items if i.answered)
     if status is MockStatus.STOPPED:
         return f"Stopped after {done} of {len(items)} questions: the score counts the rest as missed."
+    weakest = min(areas, key=lambda a: a.score).area if areas else Area.EXPLAIN
     lead = {Level.STRONG: "Interview-ready on this showing.",
-            Level.FAIR: "Close: shore up the weak area below before the day.",
-            Level.WEAK: "Not ready yet: drill the weak areas, then try another mock."}[level]
+            Level.FAIR: f"Close: work on {weakest} before the day.",
+            Level.WEAK: f"Not ready yet: drill {weakest} first, then try another mock."}[level]
     if status is MockStatus.TIME_UP:
         return f"Time ran out after {done} of {len(items)} questions. {lead}"
     return lead

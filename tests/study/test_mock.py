@@ -100,7 +100,8 @@ def test_topic_narrows_every_question_and_says_what_it_could_not_have(challenges
     assert "only 1 numeric question in attention" in plan.notes
     assert "no challenge in attention: one of another topic" in plan.notes
     on_topic = plan_mock(deck(), {}, challenges, [], NOW, minutes=45, topic="activations", seed=2)
-    assert [p.item_id for p in on_topic.items] == ["fx_softmax"]
+    [coding] = on_topic.items
+    assert {c.id: c.meta.topic for c in challenges}[coding.item_id] == "activations"
 
 
 # --- the timer -------------------------------------------------------------------------------------------------

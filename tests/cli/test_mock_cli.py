@@ -1,0 +1,225 @@
+"""`drill mock` through the CLI: scripted keys in, a scorecard on screen and a saved mock out.
+
+In-process (keys piped into `main()`) for the questions to explain and the numeric ones; a real terminal (a
+pty) where it is the point: Ctrl-C mid-mock, and the coding part answered by writing the file from outside,
+graded by the real grader.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_code_pty import Terminal
+from tests.conftest import FIXTURES, Drill
+
+EXPLAIN = """  - id: {id}
+    type: explain
+    topic: {topic}
+    most_asked: {top}
+    prompt: Explain {id}.
+    answer: The model answer of {id}.
+    key_points:
+      must: [first point of {id}, second point of {id}]
+"""
+NUMERIC = """  - id: {id}
+    type: numeric
+    topic: {topic}
+    prompt: "{prompt}"
+    answer: 55
+    tolerance: 0
+    check: "55"
+"""
+
+
+def write_bank(root: Path, home: Path, *, challenge: bool = False) -> Path:
+    """Four basics cards to explain (one most-asked) and two numeric ones (both 55); one of each in attention;
+    with `challenge`, the fixture softmax challenge (topic activations)."""
+    cards = [EXPLAIN.format(id=f"b-explain-{i}", topic="basics", top=str(i == 0).lower()) for i in range(4)]
+    cards += [NUMERIC.format(id="b-num-linear", topic="basics", prompt="Parameters of nn.Linear(10, 5)?"),
+              NUMERIC.format(id="b-num-other", topic="basics", prompt="Parameters of nn.Linear(54, 1)?"),
+              EXPLAIN.format(id="a-explain", topic="attention", top="false"),
+              NUMERIC.format(id="a-num", topic="attention", prompt="Fifty-five?")]
+    (root / "cards").mkdir(parents=True)
+    (root / "cards" / "m.yaml").write_text("format: 1\ntopic: basics\ncards:\n" + "".join(cards), encoding="utf-8")
+    if challenge:
+        folder = root / "challenges" / "fx_softmax"
+        shutil.copytree(FIXTURES / "challenges" / "fx_softmax", folder)
+        with (folder / "challenge.yaml").open("a", encoding="utf-8") as yaml:
+            yaml.write("hints: [Subtract the row's maximum before exp.]\n")
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(f'include_bundled = false\nbanks = ["{root}"]\nnew_per_day = 20\n',
+                                      encoding="utf-8")
+    return root
+
+
+def rows(home: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    db = sqlite3.connect(home / "drill.db")
+    try:
+        return db.execute(sql).fetchall()
+    finally:
+        db.close()
+
+
+# Start; four explain answers (reveal, tick, finish, next): both points, one, both, none; then 55 (right) and 7.
+KEYS = "\n" + " ab\n\n" + " a\n\n" + " ab\n\n" + " \n\n" + "55\n\n" + "7\n\n"
+
+
+# --- in-process ----------------------------------------------------------------------------------------------
+
+def test_scripted_keys_give_the_scorecard_and_a_saved_mock(drill: Drill, drill_home: Path, tmp_path: Path) -> None:
+    write_bank(tmp_path / "bank", drill_home)
+    ran = drill("mock", keys=KEYS)
+    assert ran.code == 0, ran.err
+    flat = " ".join(ran.out.split())
+    assert "4 to explain out loud, 2 quick numeric" in flat
+    assert "Note: no coding challenge in the bank." in flat
+    for points in ("2/2 must │ 100%", "1/2 must │ 50%", "0/2 must │ 0%"):
+        assert points in flat
+    assert "✓ 55" in flat and "✗ 7 (answer 55)" in flat
+    assert "│ Explain │ 62% │ fair │ 5/8 must points made" in flat
+    assert "│ Numeric │ 50% │ fair │ 1 of 2 right │" in flat
+    assert "Overall 58% (fair)" in flat and "Close: work on numeric before the day." in flat
+    assert "Saved as mock #1." in flat
+    [(status, score, explain, numeric, coding)] = rows(
+        drill_home, "SELECT status, score, explain_score, numeric_score, coding_score FROM mock")
+    assert (status, explain, numeric, coding) == ("done", 0.625, 0.5, None)
+    assert score == pytest.approx((0.4 * 0.625 + 0.2 * 0.5) / 0.6, abs=1e-4)
+    # the cards were reviewed, graded as the checklist and the typed answers proposed
+    ratings = rows(drill_home, "SELECT r.rating FROM review r JOIN session s ON s.id = r.session_id"
+                               " WHERE s.kind = 'mock' ORDER BY r.id")
+    assert [r for (r,) in ratings][:4] == [4, 2, 4, 1]  # all points fast: Easy; one of two missed: Hard
+    assert [r for (r,) in ratings][4:] == [4, 1]
+
+
+def test_a_shorter_mock_asks_three_to_explain(drill: Drill, drill_home: Path, tmp_path: Path) -> None:
+    write_bank(tmp_path / "bank", drill_home)
+    ran = drill("mock", "--minutes", "30", keys="\n" + " ab\n\n" * 3 + "55\n\n55\n\n")
+    assert ran.code == 0, ran.err
+    flat = " ".join(ran.out.split())
+    assert "3 to explain out loud" in flat and "Overall 100% (strong)" in flat
+    assert "Interview-ready on this showing." in flat
+
+
+def test_topic_narrows_the_questions(drill: Drill, drill_home: Path, tmp_path: Path) -> None:
+    write_bank(tmp_path / "bank", drill_home)
+    ran = drill("mock", "--topic", "Attention", keys="\n" + " a\n\n" + "55\n\n")
+    assert ran.code == 0, ran.err
+    flat = " ".join(ran.out.split())
+    assert "Mock interview · 45 min · attention" in flat
+    assert "Note: no most-asked question in this topic." in flat
+    assert "Note: only 1 question to explain in attention." in flat
+    items = rows(drill_home, "SELECT item_id, status FROM mock_item ORDER BY position")
+    assert items == [("a-explain", "answered"), ("a-num", "answered")]
+    assert rows(drill_home, "SELECT topic, status FROM mock") == [("attention", "done")]
+
+
+def test_an_unknown_topic_is_one_clear_error(drill: Drill, drill_home: Path, tmp_path: Path) -> None:
+    write_bank(tmp_path / "bank", drill_home)
+    ran = drill("mock", "--topic", "nope")
+    assert ran.code != 0 and "unknown topic 'nope'" in ran.err
+
+
+def test_q_before_the_start_saves_nothing(drill: Drill, drill_home: Path, tmp_path: Path) -> None:
+    write_bank(tmp_path / "bank", drill_home)
+    ran = drill("mock", keys="q")
+    assert ran.code == 0 and "No mock started; nothing saved." in ran.out
+    assert rows(drill_home, "SELECT count(*) FROM mock") == [(0,)]
+
+
+def test_q_mid_mock_stops_it_and_keeps_the_answers(drill: Drill, drill_home: Path, tmp_path: Path) -> None:
+    write_bank(tmp_path / "bank", drill_home)
+    ran = drill("mock", keys="\n" + " ab\n\n" + " q")
+    flat = " ".join(ran.out.split())
+    assert "Stopped. The 1 answer given so far is saved with this mock (#1)" in flat
+    assert rows(drill_home, "SELECT status FROM mock") == [("stopped",)]
+
+
+def test_the_report_shows_the_history(drill: Drill, drill_home: Path, tmp_path: Path) -> None:
+    write_bank(tmp_path / "bank", drill_home)
+    assert drill("mock", keys=KEYS).code == 0
+    assert drill("mock", "--minutes", "30", keys="\n" + " ab\n\n" * 3 + "55\n\n55\n\n").code == 0
+    html = tmp_path / "r.html"
+    ran = drill("report", "--html", str(html))
+    flat = " ".join(ran.out.split())
+    assert "Mock interviews" in flat and "│ all │ done │" in flat and "58%" in flat and "100%" in flat
+    page = html.read_text()
+    assert page.count("<circle") == 2 and "<polyline" in page
+    assert "No mock interviews recorded yet" not in page
+    import json
+
+    report = json.loads(drill("report", "--json").out)
+    assert [m["score"] for m in report["mocks"]] == [pytest.approx(0.5833, abs=1e-3), 1.0]
+
+
+# --- a real terminal -------------------------------------------------------------------------------------------
+
+def test_ctrl_c_mid_mock_saves_what_was_done_and_says_so(drill_home: Path, tmp_path: Path) -> None:
+    write_bank(tmp_path / "bank", drill_home)
+    term = Terminal("mock")
+    try:
+        term.wait_for("Enter: start")
+        term.press("\r")
+        term.wait_for("Answer out loud")
+        term.press(" ")
+        term.wait_for("Tick the points you made")
+        term.press("a\r")
+        term.wait_for("Enter: next question")
+        term.press("\r")
+        term.wait_for("question 2/6")
+        term.press("\x03")
+        term.wait_for("Stopped.")
+        assert term.wait_exit() == 0
+    finally:
+        term.kill()
+    flat = " ".join(term.screen.split())
+    assert "Stopped. The 1 answer given so far is saved with this mock (#1); the rest count as missed." in flat
+    assert "Stopped after 1 of 6 questions" in flat and "Traceback" not in term.screen
+    assert rows(drill_home, "SELECT status FROM mock") == [("stopped",)]
+    assert rows(drill_home, "SELECT status, count(*) FROM mock_item GROUP BY status ORDER BY status") == [
+        ("answered", 1), ("pending", 5)]
+
+
+def test_the_challenge_is_answered_by_writing_the_file_and_graded(drill_home: Path, tmp_path: Path) -> None:
+    bank = write_bank(tmp_path / "bank", drill_home, challenge=True)
+    term = Terminal("mock", "--minutes", "30", "--device", "cpu")
+    try:
+        term.wait_for("Enter: start")
+        term.press("\r")
+        for n in range(3):
+            term.wait_for(f"question {n + 1}/6")
+            term.wait_for("Answer out loud")
+            term.press(" ")
+            term.wait_for(f"{n + 1}/6 · explain")
+            term.press("ab\r")
+            term.wait_for("Enter: next question")
+            term.press("\r")
+        for n in (4, 5):
+            term.wait_for(f"question {n}/6")
+            term.wait_for("answer›")
+            term.press("55\r")
+            term.wait_for("Enter: next question")
+            term.press("\r")
+        term.wait_for("Every save is graded")
+        term.press("h")
+        term.wait_for("Hint 1/")
+        (drill_home / "workspace" / "fx_softmax.py").write_text((bank / "challenges" / "fx_softmax" /
+                                                                 "reference.py").read_text())
+        term.wait_for("Solved fx_softmax", timeout=120)
+        while "Scorecard" not in term.screen:  # the attempt's rating, the lesson: Enter past each
+            term.press("\r")
+            time.sleep(0.5)
+        term.wait_for("Saved as mock #1")
+        assert term.wait_exit() == 0
+    finally:
+        term.kill()
+    flat = " ".join(term.screen.split())
+    assert "accepted (limit 15 min) · 1 hint" in flat
+    assert "│ Coding │ 90% │ strong │ accepted in" in flat and "with 1 hint │" in flat
+    [(outcome,)] = rows(drill_home, "SELECT json_extract(detail, '$.outcome') FROM mock_item WHERE area='coding'")
+    assert outcome == "accepted"
+    assert rows(drill_home, "SELECT verdict FROM attempt ORDER BY id DESC LIMIT 1") == [("accepted",)]
