@@ -177,3 +177,15 @@ def test_check_mean_passes_fair_draws_and_rejects_a_biased_one() -> None:
     check_mean(fair, 0.3, what="kept fraction")
     with pytest.raises(Failure, match="kept fraction: 0.3"):
         check_mean(fair, 0.29, what="kept fraction")
+
+
+def test_an_expected_infinity_must_be_met_exactly() -> None:
+    from drillcli.grader.api import close
+
+    expected = torch.tensor([1.0, float("-inf"), float("inf")])
+    close(expected.clone(), expected, atol=0.0, rtol=0.0)
+    close(expected.clone(), expected)
+    for wrong in ([1.0, -1e9, float("inf")], [1.0, float("-inf"), float("-inf")]):
+        for tol in ({"atol": 0.0, "rtol": 0.0}, {}):
+            with pytest.raises(Failure, match="differ where"):
+                close(torch.tensor(wrong), expected, **tol)

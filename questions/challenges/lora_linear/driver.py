@@ -52,6 +52,9 @@ def merge(entry, payload, x):
     """Load the tests' state, merge, compare: the merged layer, the module after, base after."""
     module = _build(entry, *payload["init_args"])
     with trusted():
+        keys = sorted(module.state_dict())
+        if keys != sorted(payload["state"]):
+            return {"problem": f"state_dict names {keys}; expected exactly {sorted(payload['state'])}"}
         module.to(dtype=payload["state"]["base.weight"].dtype)
         module.load_state_dict(payload["state"], strict=True)
         base = module.base
