@@ -12,7 +12,7 @@ from rich.table import Table
 from drillcli.bank.challenges import load_challenges
 from drillcli.bank.topics import TOPICS, topic_title
 from drillcli.cli.context import Env
-from drillcli.cli.render import console, print_json, safe
+from drillcli.cli.render import console, human_delta, print_json, safe
 from drillcli.errors import UsageError
 from drillcli.study.states import card_label
 
@@ -34,7 +34,10 @@ class ChallengeRow:
     solved: bool
     title: str
     attempts: int
-    due: bool  # still to be done: true until the challenge is solved
+    due: bool  # something to do now: never solved and not waiting for its date, or due to be solved again
+    state: str = "new"  # new, started, due, scheduled (challenge_schedule.ChallengeStatus)
+    due_at: str | None = None  # when it is (or was) due, ISO
+    best_s: float | None = None  # fastest timed solve, seconds
 
 
 CHALLENGE_JSON_KEYS = ("id", "topic", "difficulty", "solved", "due")
@@ -65,12 +68,17 @@ def card_rows(env: Env, topic: str | None) -> list[CardRow]:
 
 
 def challenge_rows(env: Env, topic: str | None) -> list[ChallengeRow]:
-    attempts = env.store.attempts()
-    solved = {a.challenge_id for a in attempts if a.verdict == "accepted"}
-    tries = Counter(a.challenge_id for a in attempts)
-    return [ChallengeRow(ch.id, ch.meta.topic, ch.meta.difficulty, ch.id in solved, ch.meta.title, tries[ch.id],
-                         due=ch.id not in solved)
-            for ch in load_challenges(env.bank_dirs) if topic is None or ch.meta.topic == topic]
+    from drillcli.cli.challenge_review import board
+    from drillcli.study.challenge_schedule import ChallengeStatus
+
+    b = board(env, challenges=[c for c in load_challenges(env.bank_dirs) if topic is None or c.meta.topic == topic])
+    rows = []
+    for ch in b.challenges:
+        s = b.table[ch.id]
+        rows.append(ChallengeRow(ch.id, ch.meta.topic, ch.meta.difficulty, s.solved, ch.meta.title, s.attempts,
+                                 due=s.status is not ChallengeStatus.SCHEDULED, state=str(s.status),
+                                 due_at=s.due.isoformat(timespec="minutes") if s.due else None, best_s=s.best_solve_s))
+    return rows
 
 
 STATE_STYLE = {"new": "dim", "learning": "yellow", "relearning": "yellow", "review": "green",
@@ -103,11 +111,32 @@ def _topic_counts(rows: list[CardRow]) -> Table:
     return table
 
 
+CHALLENGE_STYLE = {"new": "dim", "started": "yellow", "due": "bold magenta", "scheduled": "green"}
+
+
 def _render_challenges(rows: list[ChallengeRow]) -> None:
+    now = datetime.now(timezone.utc)
     table = Table(title=f"{len(rows)} challenges", title_justify="left")
-    for col in ("id", "topic", "difficulty", "title", "status"):
-        table.add_column(col)
+    table.add_column("id", no_wrap=True, min_width=max((len(r.id) for r in rows), default=2))  # typed: never cut
+    table.add_column("title", ratio=1)
+    for col in ("topic", "level", "state", "due", "best", "tries"):
+        table.add_column(col, justify="right" if col in ("best", "tries") else "left", no_wrap=True)
     for r in rows:
-        status = "[green]solved[/]" if r.solved else (f"{r.attempts} tries" if r.attempts else "[dim]new[/]")
-        table.add_row(safe(r.id), safe(r.topic), safe(r.difficulty), safe(r.title), status)
+        state = f"[{CHALLENGE_STYLE.get(r.state, '')}]{r.state}[/]" + (" [green]✓[/]" if r.solved else "")
+        table.add_row(safe(r.id), safe(r.title), safe(r.topic), safe(r.difficulty), state, _when(r.due_at, now),
+                      _duration(r.best_s), str(r.attempts) if r.attempts else "[dim]–[/]")
     console().print(table)
+
+
+def _when(due_at: str | None, now: datetime) -> str:
+    if due_at is None:
+        return "[dim]–[/]"
+    due = datetime.fromisoformat(due_at)
+    return "[bold]now[/]" if due <= now else human_delta(due - now)
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "[dim]–[/]"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}m{secs:02d}s"
