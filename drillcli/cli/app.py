@@ -7,6 +7,7 @@ runs, so `drill --help` and `drill --version` stay as fast as Typer itself.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from enum import Enum
 from pathlib import Path
@@ -323,6 +324,11 @@ def main() -> None:
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("\ninterrupted\n")
         sys.exit(130)
+    except sqlite3.DatabaseError as exc:  # last resort: a query outside the Store met a damaged drill.db
+        from drillcli import paths
+        from drillcli.store.db import explain
+
+        _fail(explain(paths.db_path(), exc), as_json)
     sys.exit(status if isinstance(status, int) else 0)
 
 
