@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -88,7 +89,8 @@ def mock_command(ctx: typer.Context, *, minutes: float, topic: str | None, devic
     challenges = {c.id: c for c in load_challenges(env.bank_dirs)}
     now = utc_now()
     plan = plan_mock(env.deck_refs, env.store.card_states(), list(challenges.values()), env.store.attempts(), now,
-                     minutes=minutes, topic=name, seed=random.SystemRandom().randrange(2**31))
+                     minutes=minutes, topic=name, seed=random.SystemRandom().randrange(2**31),
+                     challenge_order=challenge_order(env, list(challenges.values())))
     if not plan.items:
         raise DrillError(f"no questions for a mock{' in ' + name if name else ''}: the bank has no explain, "
                          "numeric or coding questions there")
@@ -107,6 +109,20 @@ def mock_command(ctx: typer.Context, *, minutes: float, topic: str | None, devic
     card = runner.run()
     render_scorecard(con, card, titles)
     render_saved(con, card, recorder.mock_id)
+
+
+def challenge_order(env: Env, challenges: list[Challenge]) -> list[str]:
+    """The challenges as the schedule ranks them (`drill code` without an id): due first, then new ones by
+    topic weakness and frequency."""
+    if not challenges:
+        return []
+    from drillcli.cli.challenge_review import board, topic_recall
+    from drillcli.study.challenge_schedule import ranked, topic_frequency
+
+    b = board(env, challenges=challenges)
+    order = ranked(b.infos, b.table, b.now, topic_recall=topic_recall(env, b.now),
+                   frequency=topic_frequency(env.deck_refs))
+    return [c.id for c in order]
 
 
 def _titles(plan: MockPlan, cards: dict[str, CardBase], challenges: dict[str, Challenge]) -> dict[str, str]:
@@ -271,6 +287,9 @@ def run_challenge(env: Env, challenge: Challenge, minutes: float, device: str) -
     """One challenge as `drill code` runs it, from a fresh starter (an interview starts from a blank page)."""
     from drillcli.cli.code import run_timed
 
+    kept = keep_earlier_work(challenge)
+    if kept is not None:
+        console().print(f"[dim]Your earlier file for this challenge is kept at {safe(kept)}.[/]", soft_wrap=True)
     loop = run_timed(env, challenge, minutes=minutes, device=device, fresh=True)
     outcome = str(loop.outcome.value) if loop.outcome is not None else "stopped"
     last = loop.tally.last
@@ -278,6 +297,21 @@ def run_challenge(env: Env, challenge: Challenge, minutes: float, device: str) -
         loop.elapsed_s, minutes * 60)
     return CodingRun(outcome=outcome, verdict=str(last.verdict) if last else "", passed=last.passed if last else 0,
                      total=last.total if last else 0, hints=loop.tally.hints_used, seconds=seconds)
+
+
+def keep_earlier_work(challenge: Challenge) -> Path | None:
+    """The workspace file of this challenge, when it holds work of the user's, copied into the attempts
+    history before the mock starts it afresh; the copy's path."""
+    from drillcli import paths
+    from drillcli.coding.workspace import keep_copy, read_source
+
+    path = paths.workspace_dir() / f"{challenge.id}.py"
+    old = read_source(path)
+    if not old or old == read_source(challenge.starter_path):
+        return None
+    kept = paths.attempts_dir() / challenge.id
+    same = next((f for f in sorted(kept.glob("*.py")) if read_source(f) == old), None) if kept.is_dir() else None
+    return same or keep_copy(challenge.id, old)  # a file graded before is in the history already
 
 
 # --- screens ---------------------------------------------------------------------------------------------

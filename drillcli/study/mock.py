@@ -91,10 +91,12 @@ def explain_count(minutes: float) -> int:
 
 def plan_mock(cards: Sequence[Queueable], states: dict[str, CardState], challenges: Sequence[Challenge],
               attempts: Sequence[Attempt], now: datetime, *, minutes: float = DEFAULT_MINUTES,
-              topic: str | None = None, seed: int = 0) -> MockPlan:
+              topic: str | None = None, seed: int = 0, challenge_order: Sequence[str] | None = None) -> MockPlan:
     """Questions as an interviewer would pick them: often-asked ones first, preferring what is due or new
     over what was just reviewed, ties broken by `seed`. One of the most-asked questions is always among
-    those to explain (when the topic has one); a challenge of the topic if it has any, else of any topic."""
+    those to explain (when the topic has one); a challenge of the topic if it has any, else of any topic:
+    the first of `challenge_order` (the challenge schedule's ranking: due, then new), else the unsolved
+    one tried least."""
     rng = random.Random(seed)
     pool = [c for c in cards if topic is None or c.topic == topic]
     notes: list[str] = []
@@ -107,7 +109,7 @@ def plan_mock(cards: Sequence[Queueable], states: dict[str, CardState], challeng
         notes.append(f"only {len(numeric)} numeric question{'s' if len(numeric) != 1 else ''}"
                      + (f" in {topic}" if topic else ""))
     items = [Planned(Area.EXPLAIN, c.id) for c in explain] + [Planned(Area.NUMERIC, c.id) for c in numeric]
-    challenge = _pick_coding(challenges, attempts, now, topic, notes)
+    challenge = _pick_coding(challenges, attempts, now, topic, notes, challenge_order)
     if challenge is not None:
         items.append(Planned(Area.CODING, challenge.id))
     return MockPlan(items=items, minutes=minutes, topic=topic, seed=seed, notes=notes)
@@ -146,7 +148,7 @@ def _ranked(cards: Sequence[Queueable], states: dict[str, CardState], now: datet
 
 
 def _pick_coding(challenges: Sequence[Challenge], attempts: Sequence[Attempt], now: datetime,
-                 topic: str | None, notes: list[str]) -> Challenge | None:
+                 topic: str | None, notes: list[str], order: Sequence[str] | None) -> Challenge | None:
     if not challenges:
         notes.append("no coding challenge in the bank")
         return None
@@ -154,6 +156,9 @@ def _pick_coding(challenges: Sequence[Challenge], attempts: Sequence[Attempt], n
     if not mine:
         notes.append(f"no challenge in {topic}: one of another topic")
         mine = list(challenges)
+    if order:
+        rank = {cid: i for i, cid in enumerate(order)}
+        return min(mine, key=lambda c: rank.get(c.id, len(rank)))
     return pick_challenge(mine, attempts, now)
 
 

@@ -156,6 +156,22 @@ def test_the_report_shows_the_history(drill: Drill, drill_home: Path, tmp_path: 
     assert [m["score"] for m in report["mocks"]] == [pytest.approx(0.5833, abs=1e-3), 1.0]
 
 
+def test_earlier_work_on_the_challenge_is_kept_before_the_mock_starts_it_afresh(drill_home: Path,
+                                                                               tmp_path: Path) -> None:
+    from drillcli.bank.challenges import load_challenge
+    from drillcli.cli.mock import keep_earlier_work
+
+    challenge = load_challenge(FIXTURES / "challenges" / "fx_softmax")
+    workspace = drill_home / "workspace" / "fx_softmax.py"
+    workspace.parent.mkdir(parents=True)
+    workspace.write_bytes(challenge.starter_path.read_bytes())
+    assert keep_earlier_work(challenge) is None  # the untouched starter: nothing to keep
+    workspace.write_text("def softmax(x, dim=-1):\n    return 'my own attempt'\n")
+    kept = keep_earlier_work(challenge)
+    assert kept is not None and kept.read_text() == workspace.read_text()
+    assert keep_earlier_work(challenge) == kept  # kept once, not again at every mock
+
+
 # --- a real terminal -------------------------------------------------------------------------------------------
 
 def test_ctrl_c_mid_mock_saves_what_was_done_and_says_so(drill_home: Path, tmp_path: Path) -> None:

@@ -104,6 +104,16 @@ def test_topic_narrows_every_question_and_says_what_it_could_not_have(challenges
     assert {c.id: c.meta.topic for c in challenges}[coding.item_id] == "activations"
 
 
+def test_the_challenge_follows_the_schedule_s_ranking_within_the_topic(challenges: list) -> None:  # type: ignore[type-arg]
+    order = [c.id for c in sorted(challenges, key=lambda c: c.id, reverse=True)]
+    plan = plan_mock(deck(), {}, challenges, [], NOW, seed=0, challenge_order=order)
+    assert plan.of(Area.CODING)[0].item_id == order[0]
+    activations = [c.id for c in challenges if c.meta.topic == "activations"]
+    plan = plan_mock(deck(), {}, challenges, [], NOW, topic="activations", seed=0,
+                     challenge_order=[*order[::-1]])
+    assert plan.of(Area.CODING)[0].item_id == [cid for cid in order[::-1] if cid in activations][0]
+
+
 # --- the timer -------------------------------------------------------------------------------------------------
 
 def test_the_challenge_gets_its_own_limit_or_what_is_left_and_none_when_too_little() -> None:
