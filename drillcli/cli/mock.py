@@ -157,6 +157,7 @@ class MockScreen:
             for item in list(self.recorder.items):
                 if self.recorder.timer.is_up(self.clock()):
                     status = MockStatus.TIME_UP
+                    self.con.print("[bold yellow]Time is up.[/] The questions not reached count as missed.")
                     break
                 self._ask(item)
         except (StopMock, KeyboardInterrupt):
@@ -178,7 +179,7 @@ class MockScreen:
             self.recorder.record(skipped(item), self.clock())
 
     def _header(self, item: Item) -> str:
-        left = clock(self.recorder.timer.left_s(self.clock()))
+        left = clock(self.recorder.timer.left_s(self.clock()))  # the mock's one clock, shown on every screen
         total = len(self.recorder.items)
         return (f"[bold]Mock interview[/] · question {item.position + 1}/{total} · "
                 f"{AREA_TITLES[item.area].lower()} · [bold]{left}[/] left")
@@ -227,10 +228,10 @@ class MockScreen:
         return time.monotonic() - started
 
     def _speaking(self, started: float) -> Text:
-        left = clock(self.recorder.timer.left_s(self.clock()))
+        left_s = self.recorder.timer.left_s(self.clock())
+        left = (f"{clock(left_s)} left", "bold") if left_s > 0 else ("time is up: finish this answer", "bold red")
         return Text.assemble(("Answer out loud", "bold"), f" · this answer {clock(time.monotonic() - started)} · ",
-                             (f"{left} left", "bold"), " · Space/Enter: compare with the key points · q stop",
-                             style="dim")
+                             left, " · Space/Enter: compare with the key points · q stop", style="dim")
 
     # numeric: a typed answer
 

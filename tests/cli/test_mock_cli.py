@@ -7,13 +7,22 @@ graded by the real grader.
 
 from __future__ import annotations
 
+import io
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
+from drillcli.bank.challenges import Challenge, load_challenges
+from drillcli.cli.context import Env
+from drillcli.cli.keys import KeyReader
+from drillcli.cli.mock import CodeRunner, CodingRun, MockScreen, render_scorecard
+from drillcli.study.mock import ItemStatus, MockRecorder, MockStatus, plan_mock
 from tests.cli.test_code_pty import Terminal
 from tests.conftest import FIXTURES, Drill
 
@@ -239,3 +248,72 @@ def test_the_challenge_is_answered_by_writing_the_file_and_graded(drill_home: Pa
     [(outcome,)] = rows(drill_home, "SELECT json_extract(detail, '$.outcome') FROM mock_item WHERE area='coding'")
     assert outcome == "accepted"
     assert rows(drill_home, "SELECT verdict FROM attempt ORDER BY id DESC LIMIT 1") == [("accepted",)]
+
+
+# --- the screen in-process, with a clock of the test's own ----------------------------------------------------
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def screen(tmp_path: Path, drill_home: Path, keys: str, *, challenge: bool = False,
+           later: Callable[[MockRecorder], timedelta] = lambda r: timedelta(0),
+           run_code: CodeRunner | None = None) -> tuple[MockScreen, Console]:
+    """A MockScreen over a 30-minute plan of the test bank; `later(recorder)` says how far the clock has moved."""
+    write_bank(tmp_path / "bank", drill_home, challenge=challenge)
+    env = Env()
+    challenges = {c.id: c for c in load_challenges(env.bank_dirs)}
+    plan = plan_mock(env.deck_refs, {}, list(challenges.values()), [], NOW, minutes=30, seed=1)
+    recorder = MockRecorder(env.store, plan, NOW, env.scheduler)
+    con = Console(file=io.StringIO(), width=100)
+
+    def never(challenge: Challenge, minutes: float) -> CodingRun:
+        raise AssertionError("the challenge should not start")
+
+    return MockScreen(con, KeyReader(io.StringIO(keys)), recorder, env.cards_for([p.item_id for p in plan.items]),
+                      challenges, env, run_code=run_code or never, clock=lambda: NOW + later(recorder)), con
+
+
+def text(con: Console) -> str:
+    return " ".join(con.file.getvalue().split())  # type: ignore[attr-defined]
+
+
+def test_time_up_ends_the_mock_and_what_was_not_reached_counts_missed(drill_home: Path, tmp_path: Path) -> None:
+    run, con = screen(tmp_path, drill_home, " ab\n\n" * 3,
+                      later=lambda r: timedelta(minutes=31 if r.items[0].answered else 0))
+    card = run.run()
+    render_scorecard(con, card, {})
+    assert card.status is MockStatus.TIME_UP
+    assert [i.answered for i in card.items] == [True, False, False, False, False]
+    out = text(con)
+    assert "Time is up. The questions not reached count as missed." in out
+    assert "Time ran out after 1 of 5 questions." in out and "not reached" in out
+
+
+def test_the_challenge_is_skipped_when_too_little_time_is_left(drill_home: Path, tmp_path: Path) -> None:
+    run, con = screen(tmp_path, drill_home, " ab\n\n" * 3 + "55\n\n" * 2, challenge=True,
+                      later=lambda r: timedelta(minutes=28 if r.items[4].answered else 1))
+    card = run.run()
+    render_scorecard(con, card, {})
+    assert card.status is MockStatus.DONE and card.items[-1].status is ItemStatus.SKIPPED
+    out = text(con)
+    assert "Too little time left to start the coding challenge." in out and "skipped: too little time" in out
+    assert "29m00s left" in out  # the mock's clock on the first question's screen
+
+
+def test_the_challenge_gets_what_is_left_of_the_mock_and_its_result_is_scored(drill_home: Path,
+                                                                             tmp_path: Path) -> None:
+    asked: list[float] = []
+
+    def solved(challenge: Challenge, minutes: float) -> CodingRun:
+        asked.append(minutes)
+        return CodingRun("accepted", "accepted", 4, 4, hints=1, seconds=250)
+
+    run, con = screen(tmp_path, drill_home, " ab\n\n" * 3 + "55\n\n" * 2, challenge=True, run_code=solved,
+                      later=lambda r: timedelta(minutes=20 if r.items[4].answered else 0))
+    card = run.run()
+    render_scorecard(con, card, {})
+    assert asked == [10.0]  # 15 min the challenge's own, 10 left of the mock
+    out = text(con)
+    assert "accepted (limit 10 min) · 1 hint" in out
+    assert "│ Coding │ 90% │ strong │ accepted in 4m10s of 10 min with 1 hint │" in out
+    assert "Overall 96% (strong)" in out  # 0.4 · 1 + 0.2 · 1 + 0.4 · 0.9
