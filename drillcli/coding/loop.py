@@ -129,11 +129,12 @@ class ChallengeLoop:
 
     # ---- the screen's side ----
 
-    def begin(self) -> None:
-        """The prompt is on screen: the countdown starts now, and saves are watched from here on."""
+    def begin(self, shown: bytes | None = None) -> None:
+        """The prompt is on screen: the countdown starts now. `shown` is the file as it was when the prompt
+        was drawn (read now when not given): any other content is a save to grade."""
         self._started = self._clock()
         self._started_at = datetime.now(timezone.utc)
-        self._seen = digest(read_source(self.path))
+        self._seen = digest(shown if shown is not None else read_source(self.path))
         self._thread = threading.Thread(target=self._grading_thread, name="grading", daemon=True)
         self._thread.start()
 

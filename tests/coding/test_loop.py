@@ -234,3 +234,14 @@ def test_a_grader_that_cannot_start_ends_the_attempt_with_its_reason(challenge: 
     assert loop.outcome is Outcome.GRADER_FAILED and "no CUDA device here" in (loop.failure or "")
     assert isinstance(events[0], Note)
     loop.close()
+
+
+def test_a_save_made_while_the_prompt_was_drawn_is_graded(challenge: Challenge, workspace: Path) -> None:
+    grader = ScriptedGrader()
+    loop = ChallengeLoop(challenge, workspace, 10, grader, clock=Clock(), settle_s=0)
+    shown = workspace.read_bytes()  # read before the prompt was drawn
+    workspace.write_text(WRONG)  # saved before the countdown's screen was up
+    loop.begin(shown)
+    poll_until(loop, lambda ev: bool(ev))
+    assert grader.graded == [WRONG]
+    loop.close()
