@@ -24,6 +24,7 @@ from drillcli.study.answers import Checked, Unreadable, check_mcq, check_numeric
 from tests.conftest import FIXTURE_BANK
 
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+NESTED = settings(FAST, max_examples=40)  # generated nested documents cost more each
 _DIR = Path(tempfile.mkdtemp(prefix="drill-props-"))
 
 
@@ -42,7 +43,7 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.flo
                     st.text(max_size=30), st.sampled_from(["", "[/]", "{{x}}", "a", "1e400", "nan"]))
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                      max_leaves=12)
+                      max_leaves=8)
 FIELDS = ["id", "type", "topic", "prompt", "answer", "tolerance", "unit", "choices", "aliases", "key_points",
           "text", "explanation", "check", "tags", "difficulty", "most_asked", "related", "asked", "source_file"]
 card_values = {
@@ -65,7 +66,7 @@ def _parsed_cleanly(path: Path) -> None:
     assert len({c.id for c in found}) <= len(found)
 
 
-@FAST
+@NESTED
 @given(document=card_files)
 def test_generated_card_files_give_cards_or_problems(document: dict[str, object]) -> None:
     text = yaml.safe_dump(document, allow_unicode=True)
@@ -176,3 +177,29 @@ def test_any_typed_answer_is_checked_or_asked_again(text: str, seconds: float) -
 def test_the_right_number_in_its_usual_forms_is_correct(text: str) -> None:
     result = check_numeric(NUMERIC, text, 1.0)
     assert isinstance(result, Checked) and result.correct
+
+
+# --- challenge.yaml ----------------------------------------------------------------------------------------------
+
+CHALLENGE_KEYS = ["format", "id", "title", "topic", "difficulty", "entry_point", "kind", "signature", "forbidden",
+                  "time_limit_s", "memory_limit_mb", "minutes", "prompt", "hints", "tags", "explanation", "mutants"]
+challenge_docs = st.dictionaries(st.one_of(st.sampled_from(CHALLENGE_KEYS), st.text(max_size=6), st.integers(0, 9)),
+                                 values, max_size=10)
+
+
+@NESTED
+@given(document=challenge_docs)
+@example({"id": "box", "title": "t", "topic": "cnn", "difficulty": "easy", "entry_point": "f", "prompt": "p"})
+@example({1: "x"})
+def test_generated_challenge_yaml_gives_a_challenge_or_one_error(document: dict[object, object]) -> None:
+    from drillcli.bank.challenges import load_challenge
+
+    folder = _DIR / "box"
+    folder.mkdir(exist_ok=True)
+    (folder / "challenge.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    try:
+        challenge = load_challenge(folder)
+    except DrillError as exc:
+        assert str(folder / "challenge.yaml") in exc.message
+        return
+    assert challenge.id == "box"

@@ -64,7 +64,8 @@ def load_challenge(folder: Path) -> Challenge:
         raise DrillError(f"{path}:1: expected a mapping")
     data = strip_lines(raw)
     try:
-        meta = ChallengeMeta(**data, source_file=str(path), source_line=line_of(raw))
+        # model_validate, not ChallengeMeta(**data): a YAML key may be a number, or `source_file` itself.
+        meta = ChallengeMeta.model_validate({**data, "source_file": str(path), "source_line": line_of(raw)})
     except ValidationError as exc:
         first = exc.errors()[0]
         key = str(first["loc"][0]) if first["loc"] else None
