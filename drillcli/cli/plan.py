@@ -289,3 +289,45 @@ def _advice(plan: Plan, new_per_day: int, budget: int) -> list[str]:
         out.append(f"Challenge days take up to {top:.0f} min; `drill` offers {budget} min a day "
                    "(challenge_minutes_per_day): run `drill code` for the rest.")
     return out
+
+
+# --- readiness in `drill report` ------------------------------------------------------------------------
+
+
+def report_interview(env: Env, now: datetime, challenges: list[Any]) -> Any:
+    """What the report's readiness needs: the interview (if set), today's plan, each challenge's standing."""
+    from drillcli.cli.challenge_review import board
+    from drillcli.report.readiness import ChallengeMark, Interview
+    from drillcli.study.challenge_schedule import ChallengeStatus
+    from drillcli.study.plan import interview_moment
+
+    b = board(env, now, challenges)
+    marks = [ChallengeMark(c.id, c.meta.topic, b.table[c.id].solved, b.table[c.id].status is ChallengeStatus.DUE)
+             for c in b.challenges]
+    day = env.config.interview_date
+    if day is None:
+        return Interview(challenges=marks)
+    c = countdown(env, now, b)
+    today = c.to_dict()["today"] if c is not None else None
+    return Interview(day, interview_moment(day, now), days_left(day, now), today, marks)
+
+
+def render_readiness(con: Console, readiness: dict[str, Any]) -> None:
+    """The countdown line and a table of readiness per topic (`drill report`)."""
+    from drillcli.report.readiness import countdown_text
+
+    line = countdown_text(readiness)
+    if line:
+        con.print(f"[bold]{safe(line)}[/]", soft_wrap=True)
+    rows = readiness.get("topics") or []
+    if not rows:
+        return
+    dated = readiness.get("interview_date") is not None
+    table = Table(title="Readiness by topic (recall over all its cards, unseen = 0)", title_justify="left")
+    for col in ("topic", "recall now", *(("on the day",) if dated else ()), "challenges solved", "due"):
+        table.add_column(col, justify="left" if col == "topic" else "right")
+    for t in rows:
+        day = (_recall_cell(t["recall_on_day"]),) if dated else ()
+        table.add_row(safe(t["topic"]), _pct(t["recall_now"]), *day,
+                      f"{t['solved']}/{t['challenges']}" if t["challenges"] else "–", str(t["due"]))
+    con.print(table)

@@ -38,17 +38,21 @@ def make_report(env: Env, days: int) -> Report:
     store = env.store
     now = datetime.now(timezone.utc)
     since = now - timedelta(days=max(days, window_days(now)))
+    challenges = load_challenges(env.bank_dirs)
+    from drillcli.cli.plan import report_interview
+
     report = build_report(
         cards=list(env.deck.values()),
         states=store.card_states(),
         reviews=[ReviewRow(*row) for row in activity.reviews_since(store.db, since)],
         attempts=store.attempts(),
-        challenge_ids=[c.id for c in load_challenges(env.bank_dirs)],
+        challenge_ids=[c.id for c in challenges],
         now=now,
         days=days,
         scheduler=env.scheduler,
         per_day=activity.reviews_per_local_day(store.db),
         reviews_total=activity.review_total(store.db),
+        interview=report_interview(env, now, challenges),  # the countdown; readiness per topic and on the day
     )
     return _with_mocks(report, store, now)
 
@@ -87,6 +91,9 @@ def render_report(r: Report, con: Console | None = None) -> None:
                            for k, v in r.readiness["by_asked"].items())
         con.print(f"Readiness [bold]{r.readiness['score']:.0%}[/] (predicted recall over the bank, weighted by "
                   f"how often each question is asked) · asked {parts}")
+        from drillcli.cli.plan import render_readiness
+
+        render_readiness(con, r.readiness)  # the interview countdown, and readiness per topic
     con.print(heatmap_panel(r))
     con.print(forecast_chart(r))
     con.print(_topic_table(r))
@@ -173,10 +180,12 @@ def _topic_table(r: Report) -> Table:
 
 def _most_asked_table(r: Report) -> Table:
     table = Table(title="★ The most-asked questions", title_justify="left")
-    for col in ("question", "state", "recall now"):
+    dated = any(row.get("recall_on_day") is not None for row in r.most_asked)
+    for col in ("question", "state", "recall now", *(("on the day",) if dated else ())):
         table.add_column(col)
     for row in r.most_asked:
-        table.add_row(safe(_clip(row["prompt"], 60)), row["state"], _bar(row["recall_now"]))
+        on_day = (_bar(row.get("recall_on_day")),) if dated else ()
+        table.add_row(safe(_clip(row["prompt"], 60)), row["state"], _bar(row["recall_now"]), *on_day)
     return table
 
 

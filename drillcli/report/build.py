@@ -12,6 +12,7 @@ import fsrs
 
 from drillcli.bank.schema import CardBase
 from drillcli.bank.topics import TOPICS, topic_title
+from drillcli.report.readiness import Interview, interview_readiness, recall_on
 from drillcli.store.models import Attempt, CardState, from_ts
 from drillcli.study.queue import end_of_day
 from drillcli.study.scheduler import retrievability
@@ -114,6 +115,7 @@ def build_report(
     scheduler: fsrs.Scheduler | None = None,
     per_day: dict[date, int] | None = None,
     reviews_total: int | None = None,
+    interview: Interview | None = None,
 ) -> Report:
     """Pure aggregation: everything comes in, `now` included. `reviews` must hold at least the reviews of
     the last `max(days, window_days())` days; `per_day` (reviews per local day, all time) and
@@ -127,6 +129,8 @@ def build_report(
     in_period = [r for r in review_list if r.at >= period_start]
     if per_day is None:
         per_day = Counter(r.at.astimezone().date() for r in review_list)
+    interview = interview or Interview()
+    on_day = recall_on(scheduler, live_states, interview.at)  # predicted recall on the interview day
     return Report(
         generated_at=now.isoformat(timespec="seconds"),
         days=days,
@@ -141,10 +145,11 @@ def build_report(
         leeches=sum(1 for s in live_states.values() if s.is_leech),
         daily=_daily(in_period, now, days),
         forecast=_forecast(live_states, now, FORECAST_DAYS),
-        most_asked=[_most_asked_row(c, live_states.get(c.id), recall.get(c.id)) for c in cards if c.most_asked],
+        most_asked=[_most_asked_row(c, live_states.get(c.id), recall.get(c.id), on_day.get(c.id, 0.0 if
+                                    interview.at else None)) for c in cards if c.most_asked],
         heatmap=_heatmap(per_day, attempts, now),
         recall_now=round(sum(recall.values()) / len(recall), 3) if recall else None,
-        readiness=_readiness(cards, recall),
+        readiness=_readiness(cards, recall) | interview_readiness(cards, recall, on_day, interview),
     )
 
 
@@ -166,11 +171,13 @@ def _readiness(cards: Sequence[CardBase], recall: dict[str, float]) -> dict[str,
                          for k in ("high", "medium", "low") if k in levels}}
 
 
-def _most_asked_row(card: CardBase, state: CardState | None, recall: float | None) -> dict[str, Any]:
+def _most_asked_row(card: CardBase, state: CardState | None, recall: float | None,
+                    on_day: float | None = None) -> dict[str, Any]:
     return {"id": card.id, "topic": card.topic, "prompt": card.prompt,
             "state": state.state if state else "new",
             "recall_now": round(recall, 3) if recall is not None else None,
-            "due": state.due.isoformat(timespec="minutes") if state else None}
+            "due": state.due.isoformat(timespec="minutes") if state else None,
+            "recall_on_day": round(on_day, 3) if on_day is not None else None}  # None: no interview date
 
 
 def _card_counts(by_id: dict[str, CardBase], states: dict[str, CardState]) -> dict[str, int]:

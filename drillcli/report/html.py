@@ -11,6 +11,7 @@ from html import escape
 
 from drillcli.report.build import Report
 from drillcli.report.mocks import mocks_html
+from drillcli.report.readiness import readiness_html
 
 _CSS = """
 :root{--fg:#1d2330;--muted:#6b7385;--line:#e3e6ee;--card:#fff;--bg:#f6f7fb;--accent:#2f6fde;--good:#1f9d55;
@@ -44,6 +45,7 @@ def render_html(report: Report) -> str:
         _section("forecast", f"Due in the next {len(report.forecast)} days", _forecast(report)),
         _section("most-asked", "★ The most-asked questions", _most_asked(report)),
         "</div>",
+        _section("readiness", "Readiness for the interview", readiness_html(report.readiness, report.most_asked)),
         _section("topics", "Retention and mastery per topic", _topics(report)),
         _section("weak", "Weakest cards", _weak(report)),
         _section("challenges", "Coding challenges", _challenges(report)),
