@@ -1,0 +1,8 @@
+import torch
+import torch.nn.functional as F
+
+
+def clip_loss(image_emb, text_emb, temperature=0.07):
+    logits = image_emb @ text_emb.T / temperature
+    labels = torch.arange(logits.shape[0], device=logits.device)
+    return (F.cross_entropy(logits, labels) + F.cross_entropy(logits.T, labels)) / 2

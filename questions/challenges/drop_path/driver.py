@@ -1,0 +1,17 @@
+"""Runs in the submission's process."""
+
+
+def raises(entry, *args, **kwargs):
+    """Call the entry point and report the exception it raised, if any."""
+    try:
+        entry(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the type is what is judged
+        return {"raised": type(exc).__name__, "is_value_error": isinstance(exc, ValueError)}
+    return {"raised": None, "is_value_error": False}
+
+
+def twice(entry, x, *args, **kwargs):
+    """Two calls on the same input: their draws must differ."""
+    first = entry(x, *args, **kwargs)
+    second = entry(x, *args, **kwargs)
+    return [first, second]
