@@ -114,11 +114,14 @@ def test_challenge_text_with_markup_is_listed_as_written(drill: Drill, tmp_path:
     folder = bank / "challenges" / "odd"
     shutil.copytree(bundled_challenges_dir() / "softmax", folder)
     meta = (folder / "challenge.yaml").read_text().replace("id: softmax", "id: odd")
-    meta = meta.replace("title: ", 'title: "[/]odd [bold]" #', 1)
+    meta = meta.replace("title: ", 'title: "[/]odd [bold]" #', 1).replace("topic: activations", 'topic: "[/]x"')
     (folder / "challenge.yaml").write_text(meta)
     ran = drill("--bank", str(bank), "list", "challenges")
     assert ran.code == 0, ran.err
-    assert "[/]odd [bold]" in ran.out
+    row = next(line for line in ran.out.splitlines() if line.startswith("│ odd "))
+    assert "│ [/]x " in row and "[/]odd" in row, row  # the title and topic columns show the text as written
+    ran = drill("--bank", str(bank), "list", "challenges", "--json")
+    assert {"id": "odd", "topic": "[/]x", "difficulty": "easy", "solved": False, "due": True} in json.loads(ran.out)
 
 
 def test_the_same_challenge_id_in_two_banks_is_one_error_everywhere(drill: Drill, tmp_path: Path) -> None:
