@@ -51,6 +51,7 @@ from drillcli.study.mock import (
     clock,
     coded,
     explained,
+    finished,
     item_score,
     plan_mock,
     skipped,
@@ -340,14 +341,15 @@ def render_scorecard(con: Console, card: Scorecard, titles: dict[str, str]) -> N
     con.print(area_table(card))
     style = LEVEL_STYLE[card.level]
     con.print(f"Overall [bold {style}]{card.score:.0%}[/] ({card.level}) in {clock(card.seconds)} · "
-              f"{safe(card.verdict)}", soft_wrap=True)
+              f"{safe(card.verdict)}")
 
 
 def item_table(card: Scorecard, titles: dict[str, str]) -> Table:
     table = Table(title="Answers", title_justify="left")
     for col, justify in (("#", "right"), ("area", "left"), ("question", "left"), ("time", "right"),
                          ("result", "left"), ("score", "right")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        # one line per answer: a long question is cut short, never wrapped
+        table.add_column(col, justify=justify, no_wrap=col == "question", overflow="ellipsis")  # type: ignore[arg-type]
     for item in card.items:
         title = item.title or titles.get(item.item_id) or item.item_id
         time_text = clock(item.seconds) if item.answered else "–"
@@ -384,10 +386,9 @@ def area_table(card: Scorecard) -> Table:
 
 def render_saved(con: Console, card: Scorecard, mock_id: int) -> None:
     if card.status is MockStatus.STOPPED:
-        done = sum(1 for i in card.items if i.answered)
+        done = sum(1 for i in card.items if finished(i))
         con.print(f"[yellow]Stopped.[/] The {done} answer{'s' if done != 1 else ''} given so far "
-                  f"{'are' if done != 1 else 'is'} saved with this mock (#{mock_id}); the rest count as missed.",
-                  soft_wrap=True)
+                  f"{'are' if done != 1 else 'is'} saved with this mock (#{mock_id}); the rest count as missed.")
     else:
         con.print(f"[dim]Saved as mock #{mock_id}. `drill report` shows your mocks over time.[/]")
 

@@ -226,6 +226,11 @@ class Item:
         return self.status is ItemStatus.ANSWERED
 
 
+def finished(item: Item) -> bool:
+    """Answered to the end: a challenge stopped halfway (Ctrl-C) is saved, but not finished."""
+    return item.answered and not (item.area is Area.CODING and item.outcome == "stopped")
+
+
 def pending_items(plan: MockPlan) -> list[Item]:
     return [Item(position=i, area=p.area, item_id=p.item_id) for i, p in enumerate(plan.items)]
 
@@ -347,7 +352,7 @@ def _coding_verdict(item: Item) -> str:
 
 
 def _overall_verdict(level: Level, status: MockStatus, items: Sequence[Item], areas: Sequence[AreaScore]) -> str:
-    done = sum(1 for i in items if i.answered)
+    done = sum(1 for i in items if finished(i))
     if status is MockStatus.STOPPED:
         return f"Stopped after {done} of {len(items)} questions: the score counts the rest as missed."
     weakest = min(areas, key=lambda a: a.score).area if areas else Area.EXPLAIN

@@ -222,3 +222,12 @@ def test_the_history_lists_mocks_oldest_first_and_marks_one_cut_off(store: Store
     assert html.count("<circle") == 1 and f"data-score='{history[0]['score']}'" in html
     assert "cut off" in html and "No mock interviews recorded yet" not in html
     assert "No mock interviews recorded yet" in mocks_html([])
+
+
+def test_a_challenge_stopped_halfway_is_kept_but_not_counted_as_finished() -> None:
+    items = _answers()
+    items[5] = coded(Item(5, Area.CODING, "fx_softmax"), outcome="stopped", verdict="wrong_answer", passed=2,
+                     total=4, hints=0, seconds=120, minutes=15)
+    card = scorecard(items, MockStatus.STOPPED, 900)
+    assert card.verdict.startswith("Stopped after 5 of 6 questions")
+    assert item_score(items[5]) == 0.25  # the tests it passed still count, as for a challenge not accepted
