@@ -11,6 +11,7 @@ plan gives when the answers come, not what happens after a lapse.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -264,6 +265,8 @@ class _Simulation:
         self.scheduler = scheduler
         self.challenge_scheduler = challenge_scheduler
         self.cards = {cid: to_fsrs(s) for cid, s in inp.card_states.items()}
+        self.queue = [(c.due.timestamp(), cid) for cid, c in self.cards.items()]  # a heap by due time
+        heapq.heapify(self.queue)
         self.fresh = [c.id for c in new_card_order([c for c in inp.cards if c.id not in inp.card_states])]
         self.minutes = {c.id: float(c.minutes) for c in inp.challenges}
         self.challenges = self._challenge_cards()
@@ -297,12 +300,14 @@ class _Simulation:
 
     def _day(self, moment: datetime, *, last: bool, first: bool) -> DayPlan:
         end = end_of_day(moment)
-        reviews = sum(self._learn(self.scheduler, self.cards, cid, moment)
-                      for cid in [cid for cid, c in self.cards.items() if c.due <= end])
+        due = self._due_cards(end)
+        reviews = sum(self._learn(self.scheduler, self.cards, cid, moment) for cid in due)
         new_cards = self._take(self.fresh, self.quota.new_cards_per_day - (self.inp.new_cards_today if first else 0))
         for cid in new_cards:
             self.cards[cid] = fsrs.Card(card_id=0, due=moment)
             reviews += self._learn(self.scheduler, self.cards, cid, moment)
+        for cid in [*due, *new_cards]:
+            heapq.heappush(self.queue, (self.cards[cid].due.timestamp(), cid))
         due_ch = [cid for cid, c in self.challenges.items() if c.due <= end]
         new_ch = self._take(self.fresh_challenges,
                             self.quota.new_challenges_per_day - (self.inp.new_challenges_today if first else 0))
@@ -314,6 +319,14 @@ class _Simulation:
         minutes = (reviews + refreshed) * REVIEW_SECONDS / 60 + coding
         return DayPlan(moment.astimezone().date(), len(new_cards), reviews, len(new_ch), len(due_ch), refreshed,
                        round(minutes, 1), coding)
+
+    def _due_cards(self, end: datetime) -> list[str]:
+        """The cards due by `end`, taken off the heap (`_day` puts each back once reviewed)."""
+        limit, due = end.timestamp(), []
+        while self.queue and self.queue[0][0] <= limit:
+            _, cid = heapq.heappop(self.queue)
+            due.append(cid)
+        return due
 
     @staticmethod
     def _take(pool: list[str], count: int) -> list[str]:
