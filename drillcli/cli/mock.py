@@ -345,15 +345,17 @@ def render_scorecard(con: Console, card: Scorecard, titles: dict[str, str]) -> N
 
 
 def item_table(card: Scorecard, titles: dict[str, str]) -> Table:
-    table = Table(title="Answers", title_justify="left")
+    table = Table(title="Answers", title_justify="left", expand=True)
     for col, justify in (("#", "right"), ("area", "left"), ("question", "left"), ("time", "right"),
                          ("result", "left"), ("score", "right")):
-        # one line per answer: a long question is cut short, never wrapped
-        table.add_column(col, justify=justify, no_wrap=col == "question", overflow="ellipsis")  # type: ignore[arg-type]
+        # the question gives way to the rest: cut short on one line, never wrapped
+        question = col == "question"
+        table.add_column(col, justify=justify, no_wrap=col != "result", overflow="ellipsis",  # type: ignore[arg-type]
+                         ratio=1 if question else None, min_width=12 if question else None)
     for item in card.items:
         title = item.title or titles.get(item.item_id) or item.item_id
         time_text = clock(item.seconds) if item.answered else "–"
-        table.add_row(str(item.position + 1), str(item.area), safe(_clip(title, 48)), time_text,
+        table.add_row(str(item.position + 1), str(item.area), safe(_clip(title, 100)), time_text,
                       _result(item), f"{item_score(item):.0%}" if item.answered else "–")
     return table
 
@@ -370,7 +372,7 @@ def _result(item: Item) -> str:
     hints = f" · {item.hints} hint{'s' if item.hints != 1 else ''}"
     if item.outcome == "accepted":
         return f"[green]accepted[/] (limit {item.minutes:g} min){hints}"
-    tests = f" {item.passed}/{item.total}" if item.total else ""
+    tests = f" · {item.passed}/{item.total} tests" if item.total else ""
     return f"[red]{safe(item.outcome.replace('_', ' '))}[/]{safe(tests)}{hints}"
 
 
