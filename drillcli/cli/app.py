@@ -189,6 +189,14 @@ def check(
     check_command(ctx, file=file, challenge=challenge, device=device, as_json=as_json)
 
 
+@app.command("doctor", cls=Command, short_help="What this machine supports: sandbox, device, paths.")
+def doctor(as_json: AsJson = False) -> None:
+    """The grader's sandbox level (and why), the device, torch, and where drill keeps things."""
+    from drillcli.cli.doctor import doctor_command
+
+    doctor_command(as_json=as_json)
+
+
 @app.command("list", cls=Command, short_help="The bank's cards or challenges, with their state.")
 def list_(
     ctx: typer.Context,

@@ -35,10 +35,6 @@ from drillcli.grader import isolation as iso
 STATUS = struct.Struct("!i")
 
 
-class _Stop(Exception):
-    """SIGTERM reached the supervisor: end everything."""
-
-
 @dataclass
 class Request:
     token: str
@@ -72,8 +68,7 @@ def serve_forks(control: socket.socket, device: str, level: iso.Isolation, plan:
 
 def _supervise(control: socket.socket, request: Request, device: str, level: iso.Isolation,
                plan: iso.Plan) -> None:
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, _raise_stop)
+    wake = _wake_on_signals()
     iso.die_with_parent(signal.SIGTERM)
     work = None
     try:
@@ -88,6 +83,7 @@ def _supervise(control: socket.socket, request: Request, device: str, level: iso
     child = os.fork()
     if child == 0:
         control.close()
+        _forget_signals(wake)
         if level.level == iso.Level.NAMESPACES:
             _init(request, device, plan)
         else:
@@ -98,17 +94,32 @@ def _supervise(control: socket.socket, request: Request, device: str, level: iso
         os.close(fd)
     inside = level.level == iso.Level.NAMESPACES
     try:
-        _watch(request, child, inside)
-    except _Stop:
-        pass
+        _watch(request, child, inside, wake)
     finally:
         _end_children(child, scan=not inside)
         if work:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _raise_stop(signum: int, frame: Any) -> None:
-    raise _Stop
+def _wake_on_signals() -> int:
+    """SIGTERM and SIGCHLD only write their number to a pipe that `_watch` polls (no exception can
+    then cut the cleaning short)."""
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_w)
+    for sig in (signal.SIGTERM, signal.SIGCHLD):
+        signal.signal(sig, _note)
+    return wake_r
+
+
+def _forget_signals(wake: int) -> None:
+    signal.set_wakeup_fd(-1)
+    for sig in (signal.SIGTERM, signal.SIGCHLD):
+        signal.signal(sig, signal.SIG_DFL)
+    os.close(wake)
+
+
+def _note(signum: int, frame: Any) -> None:
+    """Nothing: the wakeup pipe carries the news."""
 
 
 def _reply(control: socket.socket, answer: dict[str, Any]) -> None:
@@ -121,21 +132,20 @@ def _reply(control: socket.socket, answer: dict[str, Any]) -> None:
         control.close()
 
 
-def _watch(request: Request, child: int, inside: bool) -> None:
-    """Until the judge closes the job pipe or the child ends (then, at the process levels, its
-    status goes to the judge; inside namespaces the init sends it)."""
-    lifeline = select.poll()
-    lifeline.register(request.jobs_fd, 0)  # POLLHUP only: the judge's end is closed
-    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    lifeline.register(wake_r, select.POLLIN)
+def _watch(request: Request, child: int, inside: bool, wake: int) -> None:
+    """Until the judge closes the job pipe, SIGTERM comes (a cancel, or the fork server died) or
+    the child ends (then, at the process levels, its status goes to the judge; inside namespaces
+    the init sends it)."""
+    watched = select.poll()
+    watched.register(request.jobs_fd, 0)  # POLLHUP only: the judge's end is closed
+    watched.register(wake, select.POLLIN)
     while True:
-        for fd, _ in lifeline.poll():
+        for fd, _ in watched.poll():
             if fd == request.jobs_fd:
                 return
             with contextlib.suppress(OSError):
-                os.read(wake_r, 512)
+                if signal.SIGTERM in os.read(wake, 512):
+                    return
         done, status = os.waitpid(child, os.WNOHANG)
         if done:
             if not inside:

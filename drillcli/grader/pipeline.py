@@ -50,8 +50,9 @@ class Workers(Protocol):
 class OneShot:
     """A fresh fork server and one worker per grade (`drill check`), ended with the verdict."""
 
-    def __init__(self, device: str) -> None:
+    def __init__(self, device: str, *, isolation: str | None = None) -> None:
         self._device = device
+        self._isolation = isolation  # the strongest sandbox level to try (default: DRILL_SANDBOX)
         self._zygote: Any = None
 
     @property
@@ -63,7 +64,7 @@ class OneShot:
 
         if not sys.platform.startswith("linux"):
             return spawn_worker(self._device)
-        self._zygote = Zygote(self._device)
+        self._zygote = Zygote(self._device, self._isolation)
         return self._zygote.fork_worker(tuple(challenge.meta.forbidden))  # type: ignore[no-any-return]
 
     def release(self, worker: WorkerProcess) -> None:

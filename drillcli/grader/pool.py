@@ -42,8 +42,10 @@ class GraderPool:
     """A warm worker kept ready for one device; implements `pipeline.Workers`. Use as a context
     manager or call `close()`. Construction is cheap: nothing starts before `start()` or a grade."""
 
-    def __init__(self, device: str = "auto") -> None:
+    def __init__(self, device: str = "auto", *, isolation: str | None = None) -> None:
+        """`isolation`: the strongest sandbox level to try (default: `DRILL_SANDBOX`, else all)."""
         self._requested = check_device_name(device)
+        self._isolation = isolation
         self._device: str | None = None
         self._startup_exc: DrillError | None = None
         self._lock = threading.RLock()
@@ -147,7 +149,7 @@ class GraderPool:
     def _start_zygote(self) -> None:
         from drillcli.grader.procs import Zygote
 
-        zygote = Zygote(self._device or "cpu")
+        zygote = Zygote(self._device or "cpu", self._isolation)
         with self._lock:
             if self._closed:
                 zygote.close()
