@@ -118,7 +118,7 @@ def _chosen(order: list[str], typed: str) -> str | None:
     key = typed.strip().lower().strip("()").rstrip(".")
     if len(key) == 1 and key in LETTERS[: len(order)]:
         return order[LETTERS.index(key)]
-    if key.isdigit() and 1 <= int(key) <= len(order):
+    if key.isdecimal() and len(key) <= 2 and 1 <= int(key) <= len(order):  # not int("9" * 5000) or int("²")
         return order[int(key) - 1]
     by_text = {normalise(choice): choice for choice in order}
     return by_text.get(normalise(typed)) if normalise(typed) else None
