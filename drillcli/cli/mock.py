@@ -38,7 +38,7 @@ from drillcli.cli.session_view import (
     card_name,
     card_panel,
 )
-from drillcli.errors import DrillError
+from drillcli.errors import DrillError, UsageError
 from drillcli.study.answers import Unreadable, check_numeric, format_number, propose_explain
 from drillcli.study.mock import (
     Area,
@@ -85,6 +85,10 @@ CodeRunner = Callable[[Challenge, float], CodingRun]
 
 
 def mock_command(ctx: typer.Context, *, minutes: float, topic: str | None, device: str) -> None:
+    from drillcli.cli.code import DEVICES
+
+    if device not in DEVICES:
+        raise UsageError(f"unknown device {device!r} (auto, cpu or cuda)")
     env = Env.of(ctx)
     name = check_topic(topic)
     challenges = {c.id: c for c in load_challenges(env.bank_dirs)}

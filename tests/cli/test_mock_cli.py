@@ -133,6 +133,13 @@ def test_an_unknown_topic_is_one_clear_error(drill: Drill, drill_home: Path, tmp
     assert ran.code != 0 and "unknown topic 'nope'" in ran.err
 
 
+def test_an_unknown_device_is_refused_before_anything_runs(drill: Drill, drill_home: Path, tmp_path: Path) -> None:
+    write_bank(tmp_path / "bank", drill_home)
+    ran = drill("mock", "--device", "tpu")
+    assert ran.code == 2 and "unknown device 'tpu'" in ran.err
+    assert not (drill_home / "drill.db").exists()
+
+
 def test_q_before_the_start_saves_nothing(drill: Drill, drill_home: Path, tmp_path: Path) -> None:
     write_bank(tmp_path / "bank", drill_home)
     ran = drill("mock", keys="q")
