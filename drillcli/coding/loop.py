@@ -152,6 +152,8 @@ class ChallengeLoop:
             self._look_for_save()
         events = self._collect(wait)
         if self.outcome is None:
+            self._watch_grader()
+        if self.outcome is None:
             self._watch_clock()
         return events
 
@@ -242,12 +244,18 @@ class ChallengeLoop:
         if isinstance(event, Note) and event.cancelled:
             self._submit(job.source)  # stopped though still the newest save: grade it again
             return
+        if self.grader.ready() and self.grader.error() is not None:
+            return  # said once, by _watch_grader
         events.append(event)
         if isinstance(event, Graded):
             self._graded = digest(job.source)
             self._count(event)
-        elif self.grader.ready() and self.grader.error() is not None:
-            self.failure = event.text
+
+    def _watch_grader(self) -> None:
+        """A grader that cannot start ends the attempt at once, not at the first save."""
+        error = self.grader.error() if self.grader.ready() else None
+        if error is not None:
+            self.failure = error.message
             self._finish(Outcome.GRADER_FAILED)
 
     def _count(self, event: Graded) -> None:

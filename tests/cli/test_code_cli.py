@@ -178,3 +178,23 @@ def test_check_lists_no_tests_when_none_ran(tmp_path: Path) -> None:
     result = run_drill("check", str(sub), "--challenge", "softmax", "--device", "cpu", timeout=120)
     assert result.returncode == 1 and "syntax_error" in result.stdout and "was never closed" in result.stdout
     assert "not run" not in result.stdout  # thirteen rows of "skipped" would only hide the message
+
+
+@pytest.mark.skipif(shutil.which("nvidia-smi") is not None, reason="this machine may have CUDA")
+def test_a_device_that_is_not_there_ends_the_attempt_without_waiting_for_a_save(
+        drill_home: Path, tmp_path: Path) -> None:
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        proc = subprocess.Popen([sys.executable, "-m", "drillcli", "code", "softmax", "--device", "cuda"],
+                                stdin=subprocess.PIPE, stdout=stdout, stderr=stderr, env=os.environ.copy())
+        try:
+            proc.wait(timeout=120)  # stdin stays open: no key, no save
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            assert proc.stdin is not None
+            proc.stdin.close()
+    printed, said = out.read_text(), err.read_text()
+    assert proc.returncode == 2, printed + said
+    assert "Numerically stable softmax" in printed  # the prompt came first
+    assert said.count("no CUDA device is available") == 1 and "no CUDA" not in printed
