@@ -24,7 +24,7 @@ from rich.text import Text
 
 from drillcli.bank.challenges import Challenge, load_challenges
 from drillcli.bank.schema import CardBase, ExplainCard, NumericCard
-from drillcli.cli.cards import check_topic, utc_now
+from drillcli.cli.cards import RETRY_EVERY_S, check_topic, utc_now
 from drillcli.cli.context import Env
 from drillcli.cli.keys import ENTER, SPACE, KeyReader
 from drillcli.cli.render import console, require_width, safe
@@ -39,6 +39,7 @@ from drillcli.cli.session_view import (
     card_panel,
 )
 from drillcli.errors import DrillError, UsageError
+from drillcli.store.tx import StoreBusy
 from drillcli.study.answers import Unreadable, check_numeric, format_number, propose_explain
 from drillcli.study.mock import (
     Area,
@@ -60,6 +61,7 @@ from drillcli.study.mock import (
 from drillcli.study.scheduler import RATING_NAMES
 
 TICK_S = 0.5
+FINISH_TRIES = 5
 LEVEL_STYLE = {Level.STRONG: "green", Level.FAIR: "yellow", Level.WEAK: "red"}
 AREA_TITLES = {Area.EXPLAIN: "Explain", Area.NUMERIC: "Numeric", Area.CODING: "Coding"}
 
@@ -168,7 +170,32 @@ class MockScreen:
         except (StopMock, KeyboardInterrupt):
             status = MockStatus.STOPPED
             self.con.print()
+        return self._finish(status)
+
+    def _finish(self, status: MockStatus) -> Scorecard:
+        """The scorecard, saved; a busy database is waited for a few times (every answer is saved already)."""
+        for _ in range(FINISH_TRIES - 1):
+            try:
+                return self.recorder.finish(status, self.clock())
+            except StoreBusy:
+                time.sleep(RETRY_EVERY_S)
         return self.recorder.finish(status, self.clock())
+
+    def _save(self, item: Item, now: datetime) -> None:
+        """Save an answer; while another drill holds the database it is tried again every few seconds
+        (q gives it up and stops the mock)."""
+        told = False
+        while True:
+            try:
+                self.recorder.record(item, now)
+                return
+            except StoreBusy:
+                if not told:
+                    self.con.print(f"[yellow]The database is busy (another drill is writing). This answer is kept "
+                                   f"and retried every {RETRY_EVERY_S:.0f} s · q gives it up and stops the mock[/]")
+                    told = True
+                if self.keys.key(timeout=RETRY_EVERY_S) == "q":
+                    raise StopMock from None
 
     def _ask(self, item: Item) -> None:
         if item.area is Area.CODING:
@@ -181,7 +208,7 @@ class MockScreen:
             drawn = self.env.materialise(card, seed=self.recorder.plan.seed)  # a generated family: drawn afresh
             self._numeric(item, drawn if isinstance(drawn, NumericCard) else card)
         else:  # a card gone from the bank since the plan was made
-            self.recorder.record(skipped(item), self.clock())
+            self._save(skipped(item), self.clock())
 
     def _header(self, item: Item) -> str:
         left = clock(self.recorder.timer.left_s(self.clock()))  # the mock's one clock, shown on every screen
@@ -214,7 +241,7 @@ class MockScreen:
                          must_total=len(card.key_points.must), nice_made=sum(1 for t in ticked if t.startswith("n")),
                          nice_total=len(card.key_points.nice), seconds=seconds, rating=rating,
                          title=_title(card))
-        self.recorder.record(done, self.clock())
+        self._save(done, self.clock())
         self.con.print(f"[dim]{clock(seconds)} · {done.must_made}/{done.must_total} must points · the card is "
                        f"graded {RATING_NAMES[rating]}[/]", highlight=False)
         self._pause()
@@ -257,7 +284,7 @@ class MockScreen:
         expected = format_number(card.answer) + (f" {card.unit}" if card.unit else "")
         done = typed_answer(item, correct=checked.correct, typed=typed, expected=expected,
                             seconds=seconds, rating=checked.proposed, title=_title(card))
-        self.recorder.record(done, self.clock())
+        self._save(done, self.clock())
         self._pause()
 
     def _pause(self) -> None:
@@ -271,7 +298,7 @@ class MockScreen:
         challenge = self.challenges[item.item_id]
         minutes = self.recorder.timer.coding_minutes(challenge.meta.minutes, self.clock())
         if minutes is None:
-            self.recorder.record(skipped(item), self.clock())
+            self._save(skipped(item), self.clock())
             self.con.print("[yellow]Too little time left to start the coding challenge.[/]")
             return
         if self.con.is_terminal:
@@ -282,7 +309,7 @@ class MockScreen:
         except DrillError as exc:  # the grader could not start: the mock still ends with its scorecard
             self.con.print(f"[red]The challenge could not be graded:[/] {safe(exc.message)}", soft_wrap=True)
             run = CodingRun("grader_failed", "", 0, 0, 0, 0.0)
-        self.recorder.record(coded(item, outcome=run.outcome, verdict=run.verdict, passed=run.passed,
+        self._save(coded(item, outcome=run.outcome, verdict=run.verdict, passed=run.passed,
                                    total=run.total, hints=run.hints, seconds=run.seconds, minutes=minutes,
                                    title=challenge.meta.title), self.clock())
         if run.outcome == "stopped":

@@ -8,8 +8,10 @@ graded by the real grader.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -22,6 +24,7 @@ from drillcli.bank.challenges import Challenge, load_challenges
 from drillcli.cli.context import Env
 from drillcli.cli.keys import KeyReader
 from drillcli.cli.mock import CodeRunner, CodingRun, MockScreen, render_scorecard
+from drillcli.store.repo import Store
 from drillcli.study.mock import ItemStatus, MockRecorder, MockStatus, plan_mock
 from tests.cli.test_code_pty import Terminal
 from tests.conftest import FIXTURES, Drill
@@ -324,3 +327,40 @@ def test_the_challenge_gets_what_is_left_of_the_mock_and_its_result_is_scored(dr
     assert "accepted (limit 10 min) · 1 hint" in out
     assert "│ Coding │ 90% │ strong │ accepted in 4m10s of 10 min with 1 hint │" in out
     assert "Overall 96% (strong)" in out  # 0.4 · 1 + 0.2 · 1 + 0.4 · 0.9
+
+
+def test_a_busy_database_keeps_the_answer_on_screen_and_saves_it_once_free(drill_home: Path,
+                                                                          tmp_path: Path) -> None:
+    write_bank(tmp_path / "bank", drill_home)
+    env = Env()
+    store = Store.open(drill_home / "drill.db", busy_timeout_ms=50)
+    plan = plan_mock(env.deck_refs, {}, [], [], NOW, minutes=30, seed=1)
+    recorder = MockRecorder(store, plan, NOW, env.scheduler)
+    read_end, write_end = os.pipe()
+    keys = os.fdopen(read_end, "r")
+    typing = os.fdopen(write_end, "w")
+    typing.write(" ab\n")  # the first answer, given while another process holds the database
+    typing.flush()
+    other = sqlite3.connect(drill_home / "drill.db", isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+
+    def release() -> None:
+        other.execute("COMMIT")
+        typing.write("\nq")  # a key while it waits (not q: keep trying), then q at the next prompt
+        typing.flush()
+
+    timer = threading.Timer(0.6, release)
+    timer.start()
+    con = Console(file=io.StringIO(), width=100)
+    try:
+        card = MockScreen(con, KeyReader(keys), recorder, env.cards_for([p.item_id for p in plan.items]), {}, env,
+                          run_code=lambda c, m: CodingRun("stopped", "", 0, 0, 0, 0.0), clock=lambda: NOW).run()
+    finally:
+        timer.join()
+        other.close()
+        typing.close()
+        keys.close()
+    assert "The database is busy (another drill is writing). This answer is kept" in text(con)
+    assert card.status is MockStatus.STOPPED and [i.answered for i in card.items][:2] == [True, False]
+    assert rows(drill_home, "SELECT status FROM mock_item WHERE position = 0") == [("answered",)]
+    assert rows(drill_home, "SELECT status FROM mock") == [("stopped",)]
