@@ -331,9 +331,9 @@ class StudySession:
     def summary(self) -> SessionSummary:
         now = self.clock()
         graded = [s.graded for s in self._history]
-        states = self.store.card_states()
-        mine = [states[c.id] for c in self._deck if c.id in states]
-        upcoming = [s.due for s in mine if s.due > now]
+        dues = self.store.due_times()
+        mine = [dues[c.id] for c in self._deck if c.id in dues]
+        upcoming = [due for due in mine if due > now]
         new_left = self.options.new_per_day - self.store.new_cards_since(start_of_day(now))
         return SessionSummary(
             cards=len({g.card_id for g in graded}),
@@ -341,8 +341,8 @@ class StudySession:
             again=sum(1 for g in graded if g.rating == AGAIN),
             seconds=sum(s.duration_ms for s in self._history) / 1000,
             next_due=min(upcoming, default=None),
-            due_now=sum(1 for s in mine if s.due <= now),
-            unseen=sum(1 for c in self._deck if c.id not in states),
+            due_now=sum(1 for due in mine if due <= now),
+            unseen=sum(1 for c in self._deck if c.id not in dues),
             new_left=max(0, new_left),
         )
 
