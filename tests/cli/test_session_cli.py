@@ -14,11 +14,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from io import StringIO
 from pathlib import Path
 
+from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from drillcli.cli.app import app
+from drillcli.cli.keys import KeyReader
+from drillcli.cli.session_view import CardView, Grade, show_card
 from drillcli.errors import UsageError
 from tests.conftest import run_drill
 
@@ -215,6 +219,68 @@ def test_a_damaged_database_is_one_clear_line(fixture_only: Path, tmp_path: Path
         result = run_drill(*command, input="q")
         assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr)
         assert result.stderr.count("\n") == 1 and "is damaged" in result.stderr
+
+
+# --- screens, rendered to a Console in memory ----------------------------------------------------------
+
+def _console() -> tuple[Console, StringIO]:
+    out = StringIO()
+    return Console(file=out, width=100, color_system=None, highlight=False), out
+
+
+def _view(card_id: str, **kw: object) -> CardView:
+    from datetime import datetime, timezone
+
+    from drillcli.bank.loader import load_bank
+    from drillcli.study.scheduler import make_scheduler
+    from tests.conftest import FIXTURE_BANK
+
+    card = load_bank([FIXTURE_BANK], use_cache=False).by_id()[card_id]
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    fields: dict[str, object] = {"card": card, "index": 3, "total": 10, "state": None,
+                                 "scheduler": make_scheduler(), "can_undo": True, "clock": lambda: now}
+    return CardView(**{**fields, **kw})  # type: ignore[arg-type]
+
+
+def test_screen_an_unreadable_number_is_asked_again_before_anything_is_revealed() -> None:
+    con, out = _console()
+    action = show_card(con, _view("fx-numeric"), KeyReader(StringIO("lots\n55\n\n")))
+    assert isinstance(action, Grade) and action.rating == 4  # right and fast: Easy proposed, Enter takes it
+    text = out.getvalue()
+    reason = text.index("lots is not a number I can read")
+    assert "55" not in text[:reason].split("answer›")[-1]  # nothing revealed before the readable answer
+    assert text.count("Correct: 55") == 1 and "3/10 · numeric" in text
+
+
+def test_screen_a_learning_step_says_again_and_keeps_the_planned_count() -> None:
+    con, out = _console()
+    action = show_card(con, _view("fx-recall", again=True), KeyReader(StringIO(" 3")))
+    assert isinstance(action, Grade) and action.rating == 3
+    assert "3/10 (again) · recall" in out.getvalue()
+
+
+def test_screen_summary_and_nothing_due_hint() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from drillcli.cli.cards import Asking, render_nothing_due, render_summary
+    from drillcli.study.queue import QueueFilter
+    from drillcli.study.session import SessionOptions, SessionSummary
+
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    con, out = _console()
+    summary = SessionSummary(cards=3, reviews=5, again=1, seconds=75, next_due=now + timedelta(seconds=40),
+                             due_now=0, unseen=4, new_left=0)
+    render_summary(con, summary, now)
+    assert "Reviewed 3 cards in 5 reviews · Again 1 · time 1m15s" in out.getvalue()
+    assert "Next card due in 40 s." in out.getvalue()
+    con, out = _console()
+    options = SessionOptions(filter=QueueFilter(topic="cnn"))
+    render_nothing_due(con, summary, options, Asking(topic="cnn"), now)
+    text = out.getvalue()
+    assert "Nothing due right now.\nNext card due in 40 s." in text  # never "due now" after "nothing due"
+    assert ("4 new cards wait; today's budget of new cards is spent. "
+            "Add more with drill cards --topic cnn --new 5") in text
+    assert "drill cards --topic cnn --ahead" in text
 
 
 # --- real processes --------------------------------------------------------------------------------------
