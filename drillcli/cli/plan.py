@@ -190,17 +190,18 @@ def render_plan(con: Console, plan: Plan, new_per_day: int = 10, challenge_budge
                   f"seen yet, {plan.challenges_unsolved} challenges not solved yet.")
         con.print(f"Daily: [bold]{q.new_cards_per_day} new cards[/] and [bold]{q.new_challenges_per_day} new "
                   f"challenge{'s' if q.new_challenges_per_day != 1 else ''}[/] a day for {q.intro_days} "
-                  f"day{'s' if q.intro_days != 1 else ''}, then reviews only; every due card and challenge each day.",
-                  soft_wrap=True)
-        con.print(_today_line(plan.today), soft_wrap=True)
+                  f"day{'s' if q.intro_days != 1 else ''}"
+                  f"{', then reviews only' if q.intro_days < q.study_days else ''}; every due card and challenge "
+                  "each day.")
+        con.print(_today_line(plan.today))
     con.print(_topic_table(plan))
     if plan.targets:
         con.print(_target_table(plan))
     if plan.days:
         con.print(_day_table(plan))
-    con.print(_verdict(plan), soft_wrap=True)
+    con.print(_verdict(plan))
     for line in _advice(plan, new_per_day, challenge_budget):
-        con.print(f"[yellow]{line}[/]", soft_wrap=True)
+        con.print(f"[yellow]{line}[/]")
 
 
 def _today_line(t: Today) -> str:
