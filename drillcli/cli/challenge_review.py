@@ -78,11 +78,15 @@ def topic_recall(env: Env, now: datetime) -> dict[str, float]:
     return {t: sum(v) / len(v) for t, v in sums.items()}
 
 
-def pick(env: Env, b: Board) -> Challenge:
-    """What `drill code` without an id starts: the most overdue; else new, by topic weakness and frequency."""
+def pick(env: Env, b: Board, within: float | None = None) -> Challenge | None:
+    """What `drill code` without an id starts: the most overdue; else new, by topic weakness and frequency.
+    `within`: only a new (or started) one of at most that many minutes (None when none fits)."""
     order = ranked(b.infos, b.table, b.now, topic_recall=topic_recall(env, b.now),
                    frequency=topic_frequency(env.deck_refs))
-    return b.by_id(order[0].id)
+    if within is not None:
+        fresh = (ChallengeStatus.NEW, ChallengeStatus.STARTED)
+        order = [c for c in order if b.table[c.id].status in fresh and c.minutes <= within]
+    return b.by_id(order[0].id) if order else None
 
 
 # --- a due challenge starts from a fresh starter --------------------------------------------------------
@@ -200,8 +204,9 @@ def daily_line(d: DailyChallenges) -> str | None:
     if not d.due and not d.due_total:
         return None
     if not d.due:
-        return (f"{d.due_total} challenge{'s' if d.due_total != 1 else ''} due; today's "
-                f"{d.budget} min of challenges are used up.")
+        left = max(0.0, d.budget - d.spent)
+        return (f"{d.due_total} challenge{'s' if d.due_total != 1 else ''} due, more than the {left:.0f} min left "
+                f"of today's {d.budget} min for challenges (challenge_minutes_per_day).")
     names = ", ".join(safe(c.id) for c in d.due)
     minutes = sum(c.meta.minutes for c in d.due)
     more = f" ({d.due_total - len(d.due)} more wait for another day)" if d.due_total > len(d.due) else ""
@@ -222,10 +227,11 @@ def offer_due_challenges(env: Env, keys: KeyReader | None = None) -> None:
             return
         d = daily_challenges(env, b)
         todo = [c for c in d.due if c.id not in offered]
+        fresh = None if todo or offered else pick(env, b, within=d.budget - d.spent)
         if todo:
             challenge, label = todo[0], "Challenge due again"
-        elif not offered and d.spent < d.budget:
-            challenge, label = pick(env, b), "Timed challenge"
+        elif fresh is not None:
+            challenge, label = fresh, "Timed challenge"
         else:
             return
         offered.add(challenge.id)

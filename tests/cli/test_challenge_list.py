@@ -44,3 +44,15 @@ def test_list_challenges_shows_state_due_best_time_and_attempts(drill: Drill, dr
     assert "due ✓" in line["softmax"] and "now" in line["softmax"] and "6m00s" in line["softmax"]
     assert "scheduled" in line["gelu"] and "in 1 day" in line["gelu"]
     assert "started" in line["log_softmax"]
+
+
+def test_drill_offers_the_due_challenge_after_the_cards_within_the_budget(drill: Drill, drill_home: Path) -> None:
+    _history(drill_home)  # softmax due again (10 min); gelu failed today, back tomorrow
+    ran = drill(keys="qn")  # quit the cards, decline the challenge
+    assert ran.code == 0, ran.err
+    assert "After the cards: 1 challenge due, softmax (10 of 25 min)." in ran.out
+    assert "Challenge due again: Numerically stable softmax" in ran.out and "[y/N]" in ran.out
+    (drill_home / "config.toml").write_text("challenge_minutes_per_day = 5\n")
+    tight = drill(keys="q")
+    assert "1 challenge due, more than the 5 min left of today's 5 min for challenges" in tight.out
+    assert "Challenge due again" not in tight.out and "Timed challenge" not in tight.out
