@@ -4,7 +4,8 @@
 
 Run by tests/grader/test_attacks.py, as root and as an unprivileged user, with `DRILL_HOME` set by
 the test; one warm pool per sandbox level named (the strongest level to try, as `DRILL_SANDBOX`).
-Each fixture goes through the warm pool; `attack_detach.py` also through a one-shot worker.
+Each fixture goes through the warm pool; `attack_detach.py` also through a one-shot worker (at
+the default level).
 After each verdict it looks for processes still carrying the fixture's MARKER anywhere on the
 machine, and notes the judge's peak memory (VmHWM) before and after.
 """
@@ -69,6 +70,8 @@ def run_level(challenge: object, strongest: str, names: list[str]) -> None:
             report = pool.grade(SUBMISSIONS / name, challenge, measure_runtime=False)
             pool.wait_ready()  # the previous worker's supervisor has ended everything by now
             report_line(strongest, name, report=report, growth=peak_kb() - before)
+    if strongest != "auto":
+        return  # the one-shot path is the same launch; once is enough
     name = "attack_detach.py"
     one_shot = OneShot("cpu", isolation=strongest)
     report_line(strongest, f"one-shot {name}", report=grade(SUBMISSIONS / name, challenge, "cpu", one_shot,

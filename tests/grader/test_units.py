@@ -1,0 +1,219 @@
+"""In-process unit tests: the comparison and its messages, the wire codec against forged and truncated
+frames, what a worker's exit status means, the manifest, the sandbox level's name."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import struct
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import torch
+
+from drillcli.bank.manifest import ChallengeModified, build, read, verify_bundled, write
+from drillcli.grader.api import Case
+from drillcli.grader.channel import exit_verdict
+from drillcli.grader.isolation import Isolation, Level, requested_level
+from drillcli.grader.judge import judge_result, worker_kind
+from drillcli.grader.report import GradeReport, Status, Verdict
+from drillcli.grader.wire import (
+    HEADER,
+    FrameReader,
+    FrameTooLarge,
+    Unsupported,
+    WireError,
+    decode,
+    encode,
+    plain,
+    validated,
+)
+from drillcli.paths import bundled_challenges_dir
+
+# ---- the comparison and its messages ----------------------------------------------------------------
+
+
+def _case(x: torch.Tensor) -> Case:
+    return Case("rows", args=(x,), expected=x.softmax(-1))
+
+
+def _reply(output: object, x: torch.Tensor) -> dict[str, object]:
+    return {"type": "result", "i": 0, "ok": True, "output": output, "args_after": (x.clone(),),
+            "kwargs_after": {}, "grads": (), "grad_error": ""}
+
+
+def test_a_right_answer_passes() -> None:
+    x = torch.randn(3, 4)
+    assert judge_result(_case(x), _reply(x.softmax(-1), x), "cpu") == (Status.PASSED, "", Verdict.ACCEPTED)
+
+
+def test_wrong_values_name_the_inputs_and_the_largest_error() -> None:
+    x = torch.randn(3, 4)
+    status, message, verdict = judge_result(_case(x), _reply(x.softmax(-1) + 0.5, x), "cpu")
+    assert (status, verdict) == (Status.FAILED, Verdict.WRONG_ANSWER)
+    assert message.startswith("inputs (float32[3, 4])")
+    assert "max abs error 0.5" in message
+
+
+def test_a_wrong_shape_and_a_list_are_named() -> None:
+    x = torch.randn(3, 4)
+    _, shape_message, _ = judge_result(_case(x), _reply(x.softmax(-1)[:2], x), "cpu")
+    assert "[2, 4]" in shape_message and "[3, 4]" in shape_message
+    _, list_message, verdict = judge_result(_case(x), _reply(x.softmax(-1).tolist(), x), "cpu")
+    assert verdict == Verdict.WRONG_ANSWER and "expected a tensor float32[3, 4], got [[float" in list_message
+
+
+def test_an_input_changed_in_place_is_wrong() -> None:
+    x = torch.randn(3, 4)
+    reply = _reply(x.softmax(-1), x)
+    reply["args_after"] = (x - 1,)
+    _, message, verdict = judge_result(_case(x), reply, "cpu")
+    assert verdict == Verdict.WRONG_ANSWER and "modified in place" in message
+
+
+def test_a_worker_cannot_claim_a_verdict() -> None:
+    x = torch.randn(2, 2)
+    forged = {"type": "result", "i": 0, "ok": False, "kind": "accepted", "message": "all good"}
+    assert judge_result(_case(x), forged, "cpu")[2] == Verdict.RUNTIME_ERROR
+    assert worker_kind("internal_error") == Verdict.RUNTIME_ERROR
+    assert worker_kind("memory_limit") == Verdict.MEMORY_LIMIT
+
+
+# ---- the wire ---------------------------------------------------------------------------------------
+
+def _payload(frame: bytes) -> bytes:
+    return frame[HEADER.size:]
+
+
+def test_values_and_tensors_round_trip() -> None:
+    value = {"a": [1, 2.5, float("inf"), None, True], "t": (torch.arange(6).reshape(2, 3),), "s": "x"}
+    back = decode(_payload(encode(value)))
+    assert back["a"][:2] == [1, 2.5] and back["a"][2] == float("inf") and back["s"] == "x"
+    assert torch.equal(back["t"][0], value["t"][0]) and isinstance(back["t"], tuple)
+
+
+def test_truncated_frames_are_wire_errors() -> None:
+    payload = _payload(encode({"t": torch.ones(4)}))
+    for cut in (3, HEADER.size + 2, len(payload) - 1):
+        with pytest.raises(WireError):
+            decode(payload[:cut])
+
+
+def _forged(skeleton: object, blob: bytes = b"") -> bytes:
+    text = json.dumps(skeleton).encode()
+    return HEADER.pack(len(text)) + text + blob
+
+
+@pytest.mark.parametrize("skeleton", [
+    {"x": [0, 16, "float32", [2, 2]]},  # points past the bytes that follow
+    {"x": [0, 8, "float32", [4]]},  # size and shape disagree
+    {"x": [0, 4, "object", [1]]},  # not a known dtype
+    {"x": [0, -4, "float32", [1]]},  # negative
+    {"p": "pickle"},  # unknown tag
+    {"f": "1e9999"},  # only nan/inf come as strings
+    {"l": [], "d": []},  # two tags in one node
+])
+def test_forged_frames_are_wire_errors(skeleton: object) -> None:
+    with pytest.raises(WireError):
+        decode(_forged(skeleton, b"\0" * 4))
+
+
+def test_nesting_too_deep_is_refused() -> None:
+    node: object = 1
+    for _ in range(60):
+        node = {"l": [node]}
+    with pytest.raises(WireError):
+        decode(_forged(node))
+
+
+def test_a_frame_over_the_limit_is_refused_before_its_body_is_read() -> None:
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, struct.pack("!Q", 200 * 2**20) + b"x" * 16)
+        reader = FrameReader(read_end, limit=64 * 2**20)
+        reader.feed()
+        with pytest.raises(FrameTooLarge):
+            reader.next_payload()
+        assert len(reader.buffer) < 64  # nothing of the announced body was kept
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+def test_what_is_not_plain_data_becomes_unsupported() -> None:
+    class Sub(torch.Tensor):
+        pass
+
+    sent = plain({"a": torch.ones(2).as_subclass(Sub), "b": object()})
+    back = validated(decode(_payload(encode(sent))))
+    assert isinstance(back["a"], Unsupported) and isinstance(back["b"], Unsupported)
+    assert back["a"] != back["a"]  # equals nothing, itself included
+
+
+# ---- exit statuses ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("code", "output", "verdict", "words"), [
+    (0, b"", Verdict.RUNTIME_ERROR, "status 0"),
+    (3, b"", Verdict.RUNTIME_ERROR, "sys.exit"),
+    (-signal.SIGSEGV, b"", Verdict.RUNTIME_ERROR, "segmentation fault"),
+    (-signal.SIGKILL, b"", Verdict.RUNTIME_ERROR, "SIGKILL"),
+    (-signal.SIGXCPU, b"", Verdict.TIME_LIMIT, "CPU time"),
+    (-signal.SIGXFSZ, b"", Verdict.OUTPUT_LIMIT, "64 MiB"),
+    (-signal.SIGABRT, b"terminate called after std::bad_alloc", Verdict.MEMORY_LIMIT, "bad_alloc"),
+    (-signal.SIGABRT, b"", Verdict.RUNTIME_ERROR, "aborted"),
+])
+def test_exit_statuses(code: int, output: bytes, verdict: Verdict, words: str) -> None:
+    got, message = exit_verdict(code, output)
+    assert got == verdict and words in message
+
+
+# ---- the manifest -----------------------------------------------------------------------------------
+
+def test_the_bundled_manifest_is_up_to_date() -> None:
+    root = bundled_challenges_dir()
+    assert build(root) == read(root), "stale: run `python -m drillcli.bank.manifest`"
+
+
+def test_a_changed_or_added_file_refuses_grading(tmp_path: Path) -> None:
+    root = tmp_path / "challenges"
+    shutil.copytree(bundled_challenges_dir() / "softmax", root / "softmax",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    write(root)
+    verify_bundled(root / "softmax", root)  # unchanged: fine
+    with (root / "softmax" / "tests.py").open("a") as handle:
+        handle.write("\ndef cases(device):\n    return []\n")
+    with pytest.raises(ChallengeModified, match="tests.py was changed.*reinstall drillcli"):
+        verify_bundled(root / "softmax", root)
+    write(root)
+    (root / "softmax" / "driver.py").write_text("def call(f, *a):\n    return None\n")
+    with pytest.raises(ChallengeModified, match="driver.py was added"):
+        verify_bundled(root / "softmax", root)
+    verify_bundled(tmp_path, root / "softmax")  # outside the bundled bank: not checked
+
+
+# ---- the sandbox level, as said to the user ---------------------------------------------------------
+
+def test_requested_level_and_its_line() -> None:
+    assert requested_level("") == (Level.NAMESPACES, "")
+    assert requested_level("Landlock") == (Level.LANDLOCK, "DRILL_SANDBOX=landlock")
+    assert requested_level("nonsense") == (Level.NAMESPACES, "")
+    assert Isolation(Level.PROCESS, "user namespaces refused: EPERM").line() == \
+        "process (user namespaces refused: EPERM)"
+
+
+def test_check_shows_grading_and_start_up_apart_and_the_sandbox() -> None:
+    from rich.console import Console
+
+    from drillcli.cli.check import render_report
+
+    report = GradeReport("softmax", Verdict.ACCEPTED, 3, 3, "cpu", 2062.0, [], startup_ms=1900.0,
+                         isolation="landlock", isolation_reason="user namespaces refused: EPERM")
+    out = StringIO()
+    render_report(report, Console(file=out, width=120, color_system=None))
+    text = out.getvalue()
+    assert "162 ms grading + 1.9 s start-up" in text
+    assert "sandbox: landlock (user namespaces refused: EPERM)" in text
+    assert report.to_json()["isolation"] == "landlock"
