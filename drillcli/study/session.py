@@ -163,7 +163,7 @@ class StudySession:
             states = self.store.card_states()
             queue = build_ahead_queue(self._deck, states, now, opts.filter)
             planned: dict[str, CardState | None] = {cid: states[cid] for cid in queue.ids}
-            return queue.ids, planned, _Queue(pending=queue.ids, learning={}, shown=set())
+            return list(queue.ids), planned, _Queue(pending=list(queue.ids), learning={}, shown=set())
         due_states = self.store.due_states(now + opts.learn_ahead)
         due_now = {cid: s for cid, s in due_states.items() if s.due <= now}
         flt = QueueFilter(opts.filter.topic, opts.filter.most_asked, opts.filter.asked, opts.filter.limit,

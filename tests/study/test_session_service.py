@@ -208,6 +208,8 @@ def test_practise_ahead_reviews_cards_not_due_soonest_first_as_early_reviews(db_
     assert ahead.plan == ["fx-explain", "fx-recall"] and ahead.planned_new == 0
     graded = grade(ahead, GOOD)
     assert graded.early and graded.before is not None and graded.after.due > graded.before.due
+    step = shown(ahead.next())
+    assert (step.card_id, step.index, step.planned) == ("fx-recall", 2, 2)  # the count stays as planned
     review = ahead.store.review(graded.review_id)
     assert review is not None and review.early
 
