@@ -127,8 +127,10 @@ def intro(session: StudySession) -> str:
     if session.options.ahead:
         lead = f"[bold]{session.planned} not yet due[/], reviewed early"
     else:
-        new = session.planned_new
-        lead = f"[bold]{session.planned - new} due[/], {new} new"
+        new, soon = session.planned_new, session.planned_soon
+        lead = f"[bold]{session.planned - new - soon} due[/], {new} new"
+        if soon:
+            lead += f", {soon} falling due within {session.options.learn_ahead.total_seconds() / 60:.0f} min"
     return f"{lead}. Space/Enter reveals · 1-4 grade · u undo · q quit"
 
 

@@ -154,6 +154,7 @@ class StudySession:
         now = clock()
         self._plan, self._planned_states, self._queue = self._make_plan(now)
         self._index = {cid: i + 1 for i, cid in enumerate(self._plan)}
+        self.planned_soon = len(self._queue.learning)  # planned cards not due yet, due within the window
 
     # planning
 

@@ -248,6 +248,7 @@ def test_cards_falling_due_within_the_window_are_planned_and_shown_when_due(db_p
     clock.now = due.due - timedelta(minutes=5)  # the next day, five minutes before it falls due
     s = session(db_path, clock, limit=3, new=2)
     assert s.plan == ["fx-recall", "fx-cloze", "fx-explain"] and s.planned == 3
+    assert (s.planned_new, s.planned_soon) == (2, 1)
     grade(s, EASY)  # a new card first: fx-explain is not due yet
     clock.advance(minutes=5)
     step = shown(s.next())  # due now: before the next new card
