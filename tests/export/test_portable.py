@@ -54,6 +54,28 @@ def make_history(home: Path, cards: list[str], start: datetime, *, with_attempt:
     store.close()
 
 
+def add_schedules_mocks_and_fit(home: Path, start: datetime) -> None:
+    """A row in every table the later migrations add: challenge schedule, a mock with its items, a fit."""
+    db = sqlite3.connect(home / "drill.db")
+    ts = start.timestamp()
+    attempt_id = db.execute("SELECT max(id) FROM attempt").fetchone()[0]
+    db.execute("INSERT INTO challenge_state VALUES ('softmax', 'review', NULL, 4.2, 5.1, ?, ?, 1, 0)",
+               (ts + 86400 * 4, ts))
+    db.execute("INSERT INTO challenge_review (challenge_id, rating, proposed, reviewed_at, attempt_id, solve_s,"
+               " minutes, hints, state_before, state_after) VALUES ('softmax', 3, 3, ?, ?, 540.5, 10, 0, NULL, '{}')",
+               (ts, attempt_id))
+    mock = db.execute("INSERT INTO mock (started_at, finished_at, minutes, topic, seed, status, score, explain_score,"
+                      " numeric_score, coding_score) VALUES (?, ?, 45, NULL, 7, 'done', 0.66, 0.7, 0.5, 0.75)",
+                      (ts, ts + 2400)).lastrowid
+    db.executemany("INSERT INTO mock_item (mock_id, position, area, item_id, status, detail) VALUES (?,?,?,?,?,?)",
+                   [(mock, 0, "explain", "backprop-explain", "answered", '{"must": 3}'),
+                    (mock, 1, "coding", "softmax", "accepted", '{"hints": 1}')])
+    db.execute("INSERT INTO fsrs_parameters (fitted_at, parameters, reviews, active) VALUES (?, '[0.2, 1.3]', 900, 1)",
+               (ts,))
+    db.commit()
+    db.close()
+
+
 def rows_of(home: Path) -> dict[str, list[tuple[Any, ...]]]:
     db = sqlite3.connect(home / "drill.db")
     try:
@@ -70,6 +92,7 @@ def rows_of(home: Path) -> dict[str, list[tuple[Any, ...]]]:
 def test_round_trip_restores_every_row_and_file_exactly(tmp_path: Path) -> None:
     source, target = tmp_path / "a", tmp_path / "b"
     make_history(source, ["c1", "c2", "c3"], T0)
+    add_schedules_mocks_and_fit(source, T0)
     summary = write_export(source, tmp_path / "history.json", T0)
     assert summary.rows["review"] == 6 and summary.files == 1
 
@@ -78,6 +101,7 @@ def test_round_trip_restores_every_row_and_file_exactly(tmp_path: Path) -> None:
     assert result.rows_added["review"] == 6
     before, after = rows_of(source), rows_of(target)
     assert set(before) == set(after)
+    assert all(before[t] for t in ("challenge_state", "challenge_review", "mock", "mock_item", "fsrs_parameters"))
     for table in before:
         assert after[table] == before[table], table
     copied = sorted(p.relative_to(target).as_posix() for p in (target / "attempts").rglob("*.py"))
@@ -101,6 +125,7 @@ def test_import_refuses_a_home_with_history_unless_merge(tmp_path: Path) -> None
 def test_merge_adds_what_is_missing_once_and_the_later_state_wins(tmp_path: Path) -> None:
     laptop, desktop = tmp_path / "laptop", tmp_path / "desktop"
     make_history(laptop, ["c1", "c2"], T0)
+    add_schedules_mocks_and_fit(laptop, T0)
     make_history(desktop, ["c2", "c3"], T0 + timedelta(days=5), with_attempt=False)
     doc = export_document(laptop, T0)
 
@@ -118,6 +143,12 @@ def test_merge_adds_what_is_missing_once_and_the_later_state_wins(tmp_path: Path
     # Reviews carried over still belong to a session that exists here.
     orphans = db.execute("SELECT count(*) FROM review WHERE session_id NOT IN (SELECT id FROM session)")
     assert orphans.fetchone()[0] == 0
+    # A mock and its items arrive once, the items pointing at the mock's id here; the challenge review
+    # points at the attempt as it is numbered here.
+    assert db.execute("SELECT count(*) FROM mock").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM mock_item WHERE mock_id = (SELECT id FROM mock)").fetchone()[0] == 2
+    linked = db.execute("SELECT a.challenge_id FROM challenge_review r JOIN attempt a ON a.id = r.attempt_id")
+    assert linked.fetchall() == [("softmax",)]
 
 
 @pytest.mark.parametrize("doc", [
