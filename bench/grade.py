@@ -5,6 +5,12 @@ Warm: the pool's spare worker already has torch imported; the time is `pool.grad
 accepted solution, verdict only (no runtime-ratio timing). Cold: `python -c` that imports the grader
 and grades the same file in a fresh worker (spawn + import torch twice: judge and worker + grade),
 measured from outside as wall time. Ends with `warm_ms=... cold_ms=... ratio=...` (medians).
+
+What the sandbox costs, measured in the same run: the warm verdict with the process level forced
+(`warm_process_ms`), and the time to start one spare worker from the fork server until it says
+"ready", in namespaces (`spare_ns_ms`: three forks, the mounts, a fresh /proc) and at the process
+level (`spare_process_ms`). A spare is started while the user edits, so only the warm verdict is on
+the user's clock.
 """
 
 from __future__ import annotations
@@ -37,13 +43,13 @@ COLD = (
 )
 
 
-def warm_runs(path: Path, folder: Path, runs: int) -> list[float]:
+def warm_runs(path: Path, folder: Path, runs: int, isolation: str | None = None) -> list[float]:
     from drillcli.bank.challenges import load_challenge
     from drillcli.grader import GraderPool
 
     challenge = load_challenge(folder)
     times = []
-    with GraderPool("cpu") as pool:
+    with GraderPool("cpu", isolation=isolation) as pool:
         for _ in range(runs + 1):  # the first one also builds the hidden tests: not counted
             pool.wait_ready()
             start = time.perf_counter()
@@ -51,6 +57,27 @@ def warm_runs(path: Path, folder: Path, runs: int) -> list[float]:
             times.append((time.perf_counter() - start) * 1000)
             assert report.verdict == "accepted", report.to_json()
     return times[1:]
+
+
+def spare_runs(level: str, runs: int) -> tuple[str, list[float]]:
+    """Milliseconds from asking the fork server for a worker to its "ready", at `level`."""
+    import select
+
+    from drillcli.grader.procs import Zygote, kill_tree
+
+    zygote = Zygote("cpu", level)
+    try:
+        assert zygote.wait_ready(180)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            worker = zygote.fork_worker(())
+            select.select([worker.results_fd], [], [], 60)
+            times.append((time.perf_counter() - start) * 1000)
+            kill_tree(worker)
+        return str(zygote.isolation.level if zygote.isolation else "?"), times
+    finally:
+        zygote.close()
 
 
 def cold_runs(path: Path, folder: Path, runs: int) -> list[float]:
@@ -71,11 +98,20 @@ def main() -> None:
         path = Path(tmp) / "solution.py"
         path.write_text(SOLUTION, encoding="utf-8")
         warm = warm_runs(path, folder, args.runs)
+        warm_process = warm_runs(path, folder, args.runs, isolation="process")
         cold = cold_runs(path, folder, max(3, args.runs // 3))
+    ns_level, spare_ns = spare_runs("auto", args.runs)
+    _, spare_process = spare_runs("process", args.runs)
     warm_ms, cold_ms = statistics.median(warm), statistics.median(cold)
-    print(f"warm runs (ms): {' '.join(f'{t:.0f}' for t in warm)}")
+    print(f"warm runs (ms, {ns_level}): {' '.join(f'{t:.0f}' for t in warm)}")
+    print(f"warm runs (ms, process): {' '.join(f'{t:.0f}' for t in warm_process)}")
     print(f"cold runs (ms): {' '.join(f'{t:.0f}' for t in cold)}")
-    print(f"warm_ms={warm_ms:.1f} cold_ms={cold_ms:.0f} ratio={cold_ms / warm_ms:.1f}")
+    print(f"spare start (ms, {ns_level}): {' '.join(f'{t:.0f}' for t in spare_ns)}")
+    print(f"spare start (ms, process): {' '.join(f'{t:.0f}' for t in spare_process)}")
+    print(f"warm_ms={warm_ms:.1f} cold_ms={cold_ms:.0f} ratio={cold_ms / warm_ms:.1f} "
+          f"isolation={ns_level} warm_process_ms={statistics.median(warm_process):.1f} "
+          f"spare_ns_ms={statistics.median(spare_ns):.1f} "
+          f"spare_process_ms={statistics.median(spare_process):.1f}")
 
 
 if __name__ == "__main__":
