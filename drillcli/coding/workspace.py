@@ -19,6 +19,8 @@ def workspace_file(challenge: Challenge, fresh: bool) -> tuple[Path, bool]:
         path = folder / f"{challenge.id}.py"
         starter = challenge.starter_path.read_bytes()
         if fresh or not path.exists():
+            if path.exists() and path.read_bytes() != starter:  # --fresh: the earlier work is kept first
+                keep_copy(challenge.id, path.read_bytes())
             path.write_bytes(starter)
             return path, False
         return path, path.read_bytes() != starter

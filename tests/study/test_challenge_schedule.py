@@ -226,3 +226,16 @@ def test_the_end_screen_proposes_a_rating_and_the_user_may_change_it(softmax: Ch
     assert (review.rating, review.proposed, review.solve_s) == (rating, GOOD, 420.0)
     assert cs.challenge_state(env.store.db, "fx_softmax") == review.state_after
     assert ("you changed it from Good" in text) == (rating != GOOD)
+
+
+def test_fresh_keeps_the_earlier_file_before_writing_the_starter(softmax: Challenge, drill_home: Path) -> None:
+    from drillcli.coding.workspace import workspace_file
+
+    path, _ = workspace_file(softmax, fresh=False)
+    path.write_text("def softmax(x):\n    return 'work in progress'\n")
+    again, resumed = workspace_file(softmax, fresh=True)
+    assert again == path and not resumed and path.read_bytes() == softmax.starter_path.read_bytes()
+    [kept] = (drill_home / "attempts" / "fx_softmax").glob("*.py")
+    assert "work in progress" in kept.read_text()
+    workspace_file(softmax, fresh=True)  # the starter itself is not copied again
+    assert len(list((drill_home / "attempts" / "fx_softmax").glob("*.py"))) == 1
