@@ -20,12 +20,13 @@ from drillcli.bank.challenges import Challenge, find_challenge, load_challenges
 from drillcli.cli.context import Env
 from drillcli.cli.keys import KeyReader
 from drillcli.cli.render import console
-from drillcli.coding.workspace import workspace_file
+from drillcli.coding.workspace import read_source, workspace_file
 from drillcli.errors import DrillError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from drillcli.coding.editor import EditPlan
     from drillcli.coding.loop import ChallengeLoop
 
 KEYS = "Every save is graded. Enter grade now · h hint · p prompt · g give up · q quit"
@@ -45,12 +46,13 @@ def code_command(ctx: typer.Context, *, challenge_id: str | None, minutes: float
 def _choose(env: Env, challenge_id: str | None) -> Challenge:
     if challenge_id:
         return find_challenge(env.bank_dirs, challenge_id)
-    from drillcli.study.picking import pick_challenge
+    from drillcli.cli.challenge_review import board, pick  # the most overdue, else new by topic need
 
-    challenges = load_challenges(env.bank_dirs)
-    if not challenges:
+    found = board(env)
+    chosen = pick(env, found) if found.challenges else None
+    if chosen is None:
         raise DrillError("the bank has no challenges")
-    return pick_challenge(challenges, env.store.attempts(), datetime.now(timezone.utc))
+    return chosen
 
 
 def run_timed(env: Env, challenge: Challenge, *, minutes: float | None, device: str, fresh: bool,
@@ -58,18 +60,34 @@ def run_timed(env: Env, challenge: Challenge, *, minutes: float | None, device: 
     """The prompt first; then the countdown with grading on every save, then what the attempt teaches."""
     con = console()
     path, resumed = workspace_file(challenge, fresh)
+    from drillcli.cli.challenge_review import announce_restart, rating_hook, restart_due
+
+    restarted = None if fresh else restart_due(env, challenge, path)  # due again: from a fresh starter
+    resumed = resumed and restarted is None
     minutes = minutes or challenge.meta.minutes
+    editing = _open_editor(path) if edit else None  # first: a tmux pane changes the width drawn at
+    shown = read_source(path)  # a save made from now on, even before the countdown's screen is up, counts
     render_prompt(con, challenge, minutes, path, resumed)
+    if restarted is not None:
+        announce_restart(con, restarted)
     from drillcli.cli.code_screen import run_countdown  # everything past the prompt loads from here
-    from drillcli.coding.grading import pool_grader
+    from drillcli.coding.grading import PoolGrader
     from drillcli.coding.loop import ChallengeLoop
 
-    grader = pool_grader(challenge, device)
+    grader = PoolGrader(challenge, device)
     loop = ChallengeLoop(challenge, path, minutes, grader, record=lambda a: env.store.record_attempt(a))
-    loop.begin()  # the countdown starts with the prompt on screen
+    loop.begin(shown)  # the countdown starts with the prompt on screen
     grader.start()  # torch loads on the grader's own thread, from now on
-    run_countdown(con, loop, grader, edit)
+    run_countdown(con, loop, grader, editing, rate=rating_hook(env))
     return loop
+
+
+def _open_editor(path: Path) -> tuple[EditPlan, str | None]:
+    """--edit: the editor opened where it leaves this terminal to the countdown; (plan, why it failed)."""
+    from drillcli.coding.editor import EditWay, open_editor, plan_edit
+
+    plan = plan_edit(path)
+    return plan, open_editor(plan) if plan.way is not EditWay.NONE else None
 
 
 def render_prompt(con: Console, challenge: Challenge, minutes: float, path: Path, resumed: bool) -> None:
@@ -92,8 +110,9 @@ def offer_timed_challenge(env: Env) -> None:
 
     pick = pick_challenge(challenges, env.store.attempts(), datetime.now(timezone.utc))
     con = console()
-    con.print(f"\nTimed challenge: [bold]{escape(pick.meta.title)}[/] ({pick.meta.topic}, {pick.meta.difficulty}, "
-              f"{pick.meta.minutes} min). Start it? \\[y/N] ", end="")
+    meta = pick.meta
+    con.print(f"\nTimed challenge: [bold]{escape(meta.title)}[/] ({escape(meta.topic)}, {meta.difficulty}, "
+              f"{meta.minutes} min). Start it? \\[y/N] ", end="")
     key = KeyReader().key()
     con.print()
     if key in ("y", "Y"):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rich.console import Console
@@ -14,6 +15,7 @@ from rich.text import Text
 
 from drillcli.cli import code_view as view
 from drillcli.cli.keys import ENTER, KeyReader
+from drillcli.coding.editor import EditPlan, EditWay, plan_edit
 from drillcli.coding.grading import Grader
 from drillcli.coding.loop import ChallengeLoop, Event, Graded, Outcome, Phase
 from drillcli.coding.workspace import read_source
@@ -22,28 +24,31 @@ from drillcli.errors import DrillError
 POLL_S = 0.1
 
 
-def run_countdown(con: Console, loop: ChallengeLoop, grader: Grader, edit: bool) -> None:
+def run_countdown(con: Console, loop: ChallengeLoop, grader: Grader,
+                  editing: tuple[EditPlan, str | None] | None,
+                  rate: Callable[[Console, ChallengeLoop], object] | None = None) -> None:
     """From the prompt to the end of the attempt: the countdown, grading each save, then the lesson."""
-    _offer_editor(con, loop.path, edit)
+    _say_editor(con, loop.path, editing)
+    closing = threading.Thread(target=grader.close, name="grader-close")
     try:
         _Screen(con, loop).run()
     except KeyboardInterrupt:
         loop.stop()
     finally:
         loop.close()
-        grader.close()
-    _after(con, loop, grader)
+        closing.start()  # stopping a grader still warming up takes a moment: the last screen does not wait
+    try:
+        _after(con, loop, grader, rate)
+    finally:
+        closing.join()
 
 
-def _offer_editor(con: Console, path: Path, edit: bool) -> None:
-    """--edit: open the file where it does not take this terminal; else say how to open it."""
-    from drillcli.coding.editor import EditWay, open_editor, plan_edit
-
-    plan = plan_edit(path)
-    if not edit:
-        view.render_edit_tip(con, plan)
+def _say_editor(con: Console, path: Path, editing: tuple[EditPlan, str | None] | None) -> None:
+    """Where --edit opened the file, or how to open it without taking this terminal."""
+    if editing is None:
+        view.render_edit_tip(con, plan_edit(path))
         return
-    problem = open_editor(plan) if plan.way is not EditWay.NONE else None
+    plan, problem = editing
     view.render_edit_plan(con, plan, opened=plan.way is not EditWay.NONE and problem is None, problem=problem)
 
 
@@ -128,7 +133,8 @@ def _cbreak(keys: KeyReader) -> Iterator[None]:
         termios.tcsetattr(fd, termios.TCSANOW, saved)
 
 
-def _after(con: Console, loop: ChallengeLoop, grader: Grader) -> None:
+def _after(con: Console, loop: ChallengeLoop, grader: Grader,
+           rate: Callable[[Console, ChallengeLoop], object] | None = None) -> None:
     """The end of the attempt: the result, and on accepted or give-up, the reference and its why."""
     from drillcli.coding.teach import lesson_for
 
@@ -140,6 +146,8 @@ def _after(con: Console, loop: ChallengeLoop, grader: Grader) -> None:
         view.render_accepted(con, loop.challenge, loop.tally, loop.minutes)
     else:
         view.render_end(con, outcome, loop.challenge, loop.tally, loop.path)
+    if rate is not None and outcome is not Outcome.STOPPED:  # an attempt that ended is a review
+        rate(con, loop)
     if outcome not in (Outcome.ACCEPTED, Outcome.GAVE_UP):
         return
     lesson = lesson_for(loop.challenge)
@@ -151,7 +159,10 @@ def _offer_diff(con: Console, loop: ChallengeLoop, reference: str) -> None:
     if not sys.stdin.isatty():
         return
     view.render_after_keys(con)
-    if KeyReader().key() == "d":
+    key = None
+    with contextlib.suppress(KeyboardInterrupt):
+        key = KeyReader().key()
+    if key == "d":
         yours = (read_source(loop.path) or b"").decode("utf-8", "replace")
         view.render_diff(con, yours, reference)
 
