@@ -66,6 +66,20 @@ def board(env: Env, now: datetime | None = None, challenges: list[Challenge] | N
     return Board(found, table, now)
 
 
+def due_board(env: Env, now: datetime | None = None) -> Board:
+    """A board whose `table` covers every challenge but whose `challenges` are only the due ones: what the
+    daily drill's first screen needs, without reading every challenge.yaml (a challenge's id is its folder's
+    name, so the folders alone say which exist)."""
+    from drillcli.bank.challenges import challenge_folders, load_challenge
+
+    now = now or utc_now()
+    folders = {f.name: f for f in challenge_folders(env.bank_dirs)}
+    bare = [ChallengeInfo(cid, "", "", 0.0) for cid in folders]
+    table = standings(bare, cs.challenge_states(env.store.db), env.store.attempts(), now)
+    due = [load_challenge(folders[cid]) for cid, s in table.items() if s.status is ChallengeStatus.DUE]
+    return Board(due, table, now)
+
+
 def topic_recall(env: Env, now: datetime) -> dict[str, float]:
     """Mean predicted recall of each topic's cards now, a card not seen yet counting as 0."""
     from drillcli.study.scheduler import retrievability

@@ -164,14 +164,14 @@ def countdown_line(c: Countdown) -> str:
 
 def first_screen(con: Console, env: Env) -> None:
     """What `drill` says before the first card: the countdown, and the challenges that follow the cards."""
-    from drillcli.cli.challenge_review import board, daily_challenges, daily_line
+    from drillcli.cli.challenge_review import daily_challenges, daily_line, due_board
 
     now = utc_now()
-    b = board(env, now)
+    b = due_board(env, now)  # reads only the due challenges' yaml: the first card comes sooner
     c = countdown(env, now, b)
     if c is not None:
         con.print(countdown_line(c), soft_wrap=True)
-    line = daily_line(daily_challenges(env, b)) if b.challenges else None
+    line = daily_line(daily_challenges(env, b)) if b.table else None
     if line:
         con.print(line, soft_wrap=True)
 

@@ -56,3 +56,15 @@ def test_drill_offers_the_due_challenge_after_the_cards_within_the_budget(drill:
     tight = drill(keys="q")
     assert "1 challenge due, more than the 5 min left of today's 5 min for challenges" in tight.out
     assert "Challenge due again" not in tight.out and "Timed challenge" not in tight.out
+
+
+def test_the_first_screen_reads_only_the_due_challenges(drill_home: Path) -> None:
+    from drillcli.cli.challenge_review import board, daily_challenges, due_board
+    from drillcli.cli.context import Env
+
+    _history(drill_home)
+    env = Env()
+    light = due_board(env)
+    full = board(env, light.now)
+    assert [c.id for c in light.challenges] == ["softmax"] and light.table == full.table
+    assert daily_challenges(env, light) == daily_challenges(env, full)
