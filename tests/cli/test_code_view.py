@@ -88,3 +88,10 @@ def test_the_diff_puts_your_file_beside_the_reference() -> None:
     assert "your file" in lines[0] and "reference" in lines[0]
     changed = next(line for line in lines if "x.exp()" in line)
     assert "|" in changed and "shifted.exp()" in changed
+
+
+def test_hints_are_shown_as_written_brackets_included() -> None:
+    con, out = screen()
+    hints = find_challenge([bundled_bank_dir()], "bce_with_logits").meta.hints
+    view.render_hint(con, 3, 3, hints[2])
+    assert "[eps, 1 − eps]" in out.getvalue() and "torch.log1p" in out.getvalue()  # not taken as markup
