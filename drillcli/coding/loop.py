@@ -162,7 +162,8 @@ class ChallengeLoop:
         source = read_source(self.path)
         if source is None:
             return Note(f"{self.path} is missing: save it again to have it graded.")
-        self._submit(source)
+        if digest(source) != self._seen or not self._in_hand():  # the same file already being graded: wait
+            self._submit(source)
         return None
 
     def next_hint(self) -> tuple[int, int, str] | None:

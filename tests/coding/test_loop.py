@@ -243,3 +243,17 @@ def test_a_save_made_while_the_prompt_was_drawn_is_graded(challenge: Challenge, 
     poll_until(loop, lambda ev: bool(ev))
     assert grader.graded == [WRONG]
     loop.close()
+
+
+def test_enter_while_the_same_file_is_graded_does_not_start_it_over(challenge: Challenge, workspace: Path) -> None:
+    grader = ScriptedGrader(hold=True)
+    loop = make_loop(challenge, workspace, grader, Clock())
+    workspace.write_text(WRONG)
+    loop.poll()
+    poll_until(loop, lambda ev: loop.status().phase is Phase.GRADING)
+    assert loop.grade_now() is None and grader.cancels == 0
+    grader.hold = False
+    grader.gates[-1].set()
+    events = poll_until(loop, lambda ev: bool(ev))
+    assert len(events) == 1 and grader.graded == [WRONG]
+    loop.close()
