@@ -320,6 +320,8 @@ def render_readiness(con: Console, readiness: dict[str, Any]) -> None:
     line = countdown_text(readiness)
     if line:
         con.print(f"[bold]{safe(line)}[/]", soft_wrap=True)
+    if readiness.get("last_mock_score") is not None:
+        con.print(f"Last mock interview: [bold]{readiness['last_mock_score']:.0%}[/] (drill mock)")
     rows = readiness.get("topics") or []
     if not rows:
         return

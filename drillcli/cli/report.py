@@ -14,7 +14,7 @@ from drillcli.cli.context import Env
 from drillcli.cli.render import console, print_json, safe
 from drillcli.errors import DrillError
 from drillcli.report.build import Report, ReviewRow, build_report, window_days
-from drillcli.report.mocks import STATUS_WORDS, mock_history
+from drillcli.report.mocks import STATUS_WORDS, last_score, mock_history
 from drillcli.store.repo import Store
 
 
@@ -63,7 +63,9 @@ def _with_mocks(report: Report, store: Store, now: datetime) -> Report:
 
     from drillcli.store.mocks import mocks
 
-    return replace(report, mocks=mock_history(mocks(store.db), now))
+    history = mock_history(mocks(store.db), now)
+    readiness = {**report.readiness, "last_mock_score": last_score(history)}  # readiness: the latest mock's score
+    return replace(report, mocks=history, readiness=readiness)
 
 
 def _write_html(report: Report, path: Path) -> None:

@@ -106,6 +106,8 @@ def readiness_html(readiness: dict[str, Any], most_asked: Sequence[dict[str, Any
     head = countdown_text(readiness)
     out = [f"<p data-key='countdown'>{escape(head)}</p>" if head else
            "<p class='note'>No interview date: <code>drill plan --interview DATE</code> sets one.</p>"]
+    if readiness.get("last_mock_score") is not None:
+        out.append(f"<p data-key='last_mock_score'>Last mock interview: {readiness['last_mock_score']:.0%}</p>")
     out.append("<table><tr><th>topic</th><th class='n'>recall now</th>"
                + ("<th class='n'>on the day</th>" if dated else "")
                + "<th class='n'>challenges solved</th><th class='n'>due</th></tr>")

@@ -69,3 +69,15 @@ def test_report_json_counts_down_once_a_plan_is_set(drill: Drill, fixture_only: 
     assert data["interview_date"] == day and data["days_left"] == 4
     assert data["today"]["new_cards_planned"] == 2 and data["today"]["done"] is False
     assert {t["topic"] for t in data["topics"]} and all(t["recall_on_day"] == 0.0 for t in data["topics"])
+
+
+def test_the_last_mock_score_is_part_of_readiness(drill: Drill, fixture_only: Path) -> None:
+    from dataclasses import replace
+
+    assert json.loads(drill("report", "--json").out)["readiness"]["last_mock_score"] is None
+    r = _report(Interview())
+    r = replace(r, readiness={**r.readiness, "last_mock_score": 0.72})
+    out = StringIO()
+    render_report(r, Console(file=out, width=120))
+    assert "Last mock interview: 72%" in out.getvalue()
+    assert "data-key='last_mock_score'>Last mock interview: 72%" in render_html(r)
