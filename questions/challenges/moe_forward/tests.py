@@ -58,7 +58,7 @@ def _case(name: str, seed: int, n: int, d: int, e: int, k: int | None, *, dtype:
                               "once, on all the tokens routed to it")
             got = calls[0] if calls else 0
             if got != routed[i]:
-                raise Failure(f"expert {i} received {got} rows; {routed[i]} tokens are routed to it "
+                raise Failure(f"expert {i} received {got} row(s); {routed[i]} token(s) are routed to it "
                               f"(each expert must run only on its own tokens)")
 
     kwargs = {"k": k, "module_list": module_list, "positional": positional}
