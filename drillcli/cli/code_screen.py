@@ -21,7 +21,7 @@ from drillcli.coding.loop import ChallengeLoop, Event, Graded, Outcome, Phase
 from drillcli.coding.workspace import read_source
 from drillcli.errors import DrillError
 
-POLL_S = 0.1
+POLL_S = 0.05  # keys, saves and verdicts are looked at this often
 
 
 def run_countdown(con: Console, loop: ChallengeLoop, grader: Grader,
