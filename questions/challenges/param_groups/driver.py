@@ -101,10 +101,11 @@ def _describe_params(params, names):
     return {"type": "list", "names": out}
 
 
-def describe(entry, spec, weight_decay, keyword=False):
+def describe(entry, spec, *args, **kwargs):
+    """`entry(model, *args, **kwargs)` for the model named `spec` (weight_decay by position or keyword)."""
     model = build(spec)
     names = {id(p): name for name, p in model.named_parameters()}
-    groups = entry(model, weight_decay=weight_decay) if keyword else entry(model, weight_decay)
+    groups = entry(model, *args, **kwargs)
     if not isinstance(groups, list):
         return {"type": type(groups).__name__}
     described = []

@@ -74,7 +74,8 @@ def _case(name: str, spec: str, weight_decay: float, *, keyword: bool = False, d
         _check_group(0, groups[0], decay, weight_decay)
         _check_group(1, groups[1], no_decay, 0.0)
 
-    return Case(name=name, args=(spec, weight_decay), kwargs={"keyword": keyword}, driver="describe",
+    args, kwargs = ((spec,), {"weight_decay": weight_decay}) if keyword else ((spec, weight_decay), {})
+    return Case(name=name, args=args, kwargs=kwargs, driver="describe",
                 check=check, description=description or f"model {spec!r}, weight_decay={weight_decay}")
 
 
