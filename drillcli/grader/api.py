@@ -430,13 +430,15 @@ def steps_case(
     init_kwargs: dict[str, Any] | None = None,
     atol: float | None = None,
     rtol: float | None = None,
+    driver: str = "drive_steps",
     description: str = "",
 ) -> Case:
     """A stateful object `entry(*init_args)` stepped through `calls` ((method, args[, kwargs]) each);
-    the list of what each call returned is compared with `expected`."""
+    the list of what each call returned is compared with `expected`. `driver`: a driver.py function
+    that post-processes `drive_steps(entry, payload)` (e.g. to plain bools)."""
     plan = [(c[0], tuple(c[1]), dict(c[2]) if len(c) > 2 else {}) for c in calls]  # type: ignore[misc]
     payload = {"init_args": tuple(init_args), "init_kwargs": dict(init_kwargs or {}), "calls": plan}
-    return Case(name, args=(payload,), driver="drive_steps", expected=list(expected), atol=atol,
+    return Case(name, args=(payload,), driver=driver, expected=list(expected), atol=atol,
                 rtol=rtol, description=description or f"{len(plan)} calls on one instance")
 
 

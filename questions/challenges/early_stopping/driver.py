@@ -1,10 +1,15 @@
 """Runs in the submission's process: feeds losses to EarlyStopping instances, returns the booleans."""
 
-from drillcli.grader.api import drive_steps  # noqa: F401 - the shared driver of steps_case
+from drillcli.grader.api import drive_steps
 
 
 def _as_bool(value):
     return bool(value) if isinstance(value, (bool, int)) or hasattr(value, "__bool__") else value
+
+
+def run_steps(entry, payload):
+    """steps_case's shared driver, each answer as a plain bool (as step() is read by a training loop)."""
+    return [_as_bool(v) for v in drive_steps(entry, payload)]
 
 
 def interleaved(entry, losses_a, losses_b, patience):

@@ -27,7 +27,7 @@ def _case(name, losses, patience, min_delta=None, description="") -> Case:
     return steps_case(
         name, (patience,), [("step", (loss,)) for loss in losses],
         _expected(losses, patience, 0.0 if min_delta is None else min_delta),
-        init_kwargs=kwargs,
+        init_kwargs=kwargs, driver="run_steps",
         description=description or f"patience={patience}, min_delta={min_delta}, {len(losses)} steps",
     )
 
