@@ -115,27 +115,27 @@ class Channel:
             code = self.worker.popen.wait(timeout=1.0)
         except Exception:  # noqa: BLE001 - still running with its pipe closed
             return Stop(Verdict.RUNTIME_ERROR, "the submission's process closed the grader's pipe")
-        return Stop(*exit_verdict(code, bytes(self.output)))
+        return exit_stop(code, bytes(self.output))
 
 
-def exit_verdict(code: int, output: bytes) -> tuple[Verdict, str]:
+def exit_stop(code: int, output: bytes) -> Stop:
     """What a worker's exit status means (as `Popen.returncode`: negative for a signal)."""
     if code >= 0:
-        return (Verdict.RUNTIME_ERROR, f"the submission's process exited (status {code}) before the tests "
-                                 "finished; do not call sys.exit or os._exit")
+        return Stop(Verdict.RUNTIME_ERROR, f"the submission's process exited (status {code}) before the "
+                                           "tests finished; do not call sys.exit or os._exit")
     number = -code
     try:
         name = signal.Signals(number).name
     except ValueError:
         name = f"signal {number}"
     if number == signal.SIGXCPU:
-        return Verdict.TIME_LIMIT, "CPU time limit exceeded"
+        return Stop(Verdict.TIME_LIMIT, "CPU time limit exceeded")
     if number == signal.SIGXFSZ:
-        return Verdict.OUTPUT_LIMIT, "the submission wrote a file larger than 64 MiB"
+        return Stop(Verdict.OUTPUT_LIMIT, "the submission wrote a file larger than 64 MiB")
     if number == signal.SIGABRT and b"bad_alloc" in output:
-        return Verdict.MEMORY_LIMIT, "out of memory (std::bad_alloc)"
+        return Stop(Verdict.MEMORY_LIMIT, "out of memory (std::bad_alloc)")
     what = _SIGNAL_NOTES.get(number, "")
-    return Verdict.RUNTIME_ERROR, f"the submission's process crashed with {name}{what}"
+    return Stop(Verdict.RUNTIME_ERROR, f"the submission's process crashed with {name}{what}")
 
 
 _SIGNAL_NOTES = {

@@ -25,10 +25,19 @@ def inputs_text(case: Case) -> str:
     return f"inputs ({', '.join(parts)})"
 
 
-def judge_result(case: Case, reply: dict[str, Any], device: str) -> tuple[Status, str, Verdict]:
-    """(test status, message, verdict) for one reply the worker sent."""
+@dataclass(frozen=True)
+class Judgement:
+    """One hidden test's outcome: its status, the message shown, the verdict it stands for."""
+
+    status: Status
+    message: str
+    verdict: Verdict
+
+
+def judge_result(case: Case, reply: dict[str, Any], device: str) -> Judgement:
+    """Judge one answer the worker sent for `case`."""
     if not reply.get("ok"):
-        return Status.ERROR, str(reply.get("message", "")), worker_kind(reply.get("kind"))
+        return Judgement(Status.ERROR, str(reply.get("message", "")), worker_kind(reply.get("kind")))
     result = Result(
         output=reply.get("output"),
         args_after=tuple(reply.get("args_after") or ()),
@@ -38,11 +47,11 @@ def judge_result(case: Case, reply: dict[str, Any], device: str) -> tuple[Status
     try:
         _compare(case, result, str(reply.get("grad_error") or ""), device)
     except Failure as failure:
-        return Status.FAILED, f"{inputs_text(case)}: {failure}", Verdict.WRONG_ANSWER
+        return Judgement(Status.FAILED, f"{inputs_text(case)}: {failure}", Verdict.WRONG_ANSWER)
     except Exception as exc:  # noqa: BLE001 - an odd output that a check could not handle
-        return (Status.FAILED, f"{inputs_text(case)}: the output ({describe(result.output)}) could not "
-                          f"be checked: {type(exc).__name__}: {exc}", Verdict.WRONG_ANSWER)
-    return Status.PASSED, "", Verdict.ACCEPTED
+        return Judgement(Status.FAILED, f"{inputs_text(case)}: the output ({describe(result.output)}) could "
+                                        f"not be checked: {type(exc).__name__}: {exc}", Verdict.WRONG_ANSWER)
+    return Judgement(Status.PASSED, "", Verdict.ACCEPTED)
 
 
 # What the worker may say about itself (never a verdict on its answers).
@@ -113,9 +122,9 @@ class Run:
     outcomes: list[R.TestOutcome] = field(default_factory=list)
     loaded: bool = False  # the submission's module ran and its entry point was found
 
-    def record(self, status: Status, message: str, verdict: Verdict) -> None:
-        self.outcomes.append(R.TestOutcome(self.cases[len(self.outcomes)].name, status, message))
-        self.raise_to(verdict, message)
+    def record(self, judged: Judgement) -> None:
+        self.outcomes.append(R.TestOutcome(self.cases[len(self.outcomes)].name, judged.status, judged.message))
+        self.raise_to(judged.verdict, judged.message)
 
     def raise_to(self, verdict: Verdict, message: str) -> None:
         stronger = R.stronger(self.verdict, verdict)

@@ -23,6 +23,7 @@ from drillcli.grader import report as R
 from drillcli.grader.report import Status, Verdict
 
 if TYPE_CHECKING:
+    from drillcli.grader.judge import Run
     from drillcli.grader.procs import WorkerProcess
     from drillcli.grader.run import Submission
 
@@ -110,7 +111,7 @@ def grade(submission: Path | Submission, challenge: Challenge, device: str, work
                       f"the grader's worker did not start: {exc}")
 
 
-def _run(run: Any, submission: Submission, workers: Workers, started: float, measure: bool
+def _run(run: Run, submission: Submission, workers: Workers, started: float, measure: bool
          ) -> R.GradeReport:
     from drillcli.grader.channel import Channel
     from drillcli.grader.run import run_in_worker, wait_ready

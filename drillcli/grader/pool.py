@@ -99,6 +99,14 @@ class GraderPool:
 
         return Isolation(Level.PROCESS, f"{sys.platform}: no Linux sandbox")
 
+    def standing_processes(self) -> dict[str, int]:
+        """The processes the pool keeps between grades, by design: {"fork server": pid, "spare": pid}."""
+        self._join_refill()
+        with self._lock:
+            found = {"fork server": self._zygote.pid if self._zygote is not None else 0,
+                     "spare": self._spare.pid if self._spare is not None else 0}
+        return {name: pid for name, pid in found.items() if pid}
+
     def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> bool:
         """Block until a spare worker is warm; raises `DrillError` when the grader cannot start."""
         self.start()

@@ -16,7 +16,7 @@ import torch
 from drillcli.bank.challenges import Challenge
 from drillcli.grader.api import Case
 from drillcli.grader.channel import Channel, Stop
-from drillcli.grader.judge import WORKER_KINDS, Run, apply_violations, judge_result, worker_kind
+from drillcli.grader.judge import WORKER_KINDS, Judgement, Run, apply_violations, judge_result, worker_kind
 from drillcli.grader.procs import worker_threads
 from drillcli.grader.report import Status, Verdict
 from drillcli.grader.wire import WireError
@@ -76,7 +76,7 @@ def run_submission(channel: Channel, run: Run, submission: Submission) -> None:
         reply = channel.receive(case_deadline, f"time limit exceeded in test {case.name!r}")
         if reply.get("type") != "result" or reply.get("i") != i:
             raise Stop(Verdict.RUNTIME_ERROR, "the submission's process answered out of turn")
-        run.record(*judge_result(case, reply, run.device))
+        run.record(judge_result(case, reply, run.device))
 
 
 def measure_ratio(channel: Channel, run: Run) -> float | None:
@@ -149,7 +149,7 @@ class WorkerFailed(Exception):
 def _stop_current(run: Run, stop: Stop) -> None:
     """A limit or a crash: the test that was running gets the error, the rest are skipped."""
     if run.loaded and len(run.outcomes) < len(run.cases):
-        run.record(Status.ERROR, stop.message, stop.verdict)
+        run.record(Judgement(Status.ERROR, stop.message, stop.verdict))
     else:
         run.raise_to(stop.verdict, stop.message)
     if run.verdict == stop.verdict:

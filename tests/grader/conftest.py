@@ -107,11 +107,10 @@ def grade(pool: object, graded: dict[tuple[str, str], object]) -> Callable[..., 
 def assert_no_survivors(pool: object) -> None:
     """Nothing under this process but the pool's fork server and its spare (looked up after the
     scan: a spare may be starting its worker right now)."""
-    pool._join_refill()  # type: ignore[attr-defined]
+    pool.wait_ready()  # type: ignore[attr-defined]
     left = live_processes_under(os.getpid())
-    for helper in (pool._spare, pool._zygote):  # type: ignore[attr-defined]
-        if helper is not None:
-            left -= {helper.pid} | live_processes_under(helper.pid)
+    for pid in pool.standing_processes().values():  # type: ignore[attr-defined]
+        left -= {pid} | live_processes_under(pid)
     assert not left, f"processes survived grading: {[_describe(pid) for pid in sorted(left)]}"
 
 

@@ -16,9 +16,9 @@ import torch
 
 from drillcli.bank.manifest import ChallengeModified, build, read, verify_bundled, write
 from drillcli.grader.api import Case
-from drillcli.grader.channel import exit_verdict
+from drillcli.grader.channel import exit_stop
 from drillcli.grader.isolation import Isolation, Level, requested_level
-from drillcli.grader.judge import judge_result, worker_kind
+from drillcli.grader.judge import Judgement, judge_result, worker_kind
 from drillcli.grader.report import GradeReport, Status, Verdict
 from drillcli.grader.wire import (
     HEADER,
@@ -47,37 +47,38 @@ def _reply(output: object, x: torch.Tensor) -> dict[str, object]:
 
 def test_a_right_answer_passes() -> None:
     x = torch.randn(3, 4)
-    assert judge_result(_case(x), _reply(x.softmax(-1), x), "cpu") == (Status.PASSED, "", Verdict.ACCEPTED)
+    assert judge_result(_case(x), _reply(x.softmax(-1), x), "cpu") == Judgement(Status.PASSED, "", Verdict.ACCEPTED)
 
 
 def test_wrong_values_name_the_inputs_and_the_largest_error() -> None:
     x = torch.randn(3, 4)
-    status, message, verdict = judge_result(_case(x), _reply(x.softmax(-1) + 0.5, x), "cpu")
-    assert (status, verdict) == (Status.FAILED, Verdict.WRONG_ANSWER)
-    assert message.startswith("inputs (float32[3, 4])")
-    assert "max abs error 0.5" in message
+    judged = judge_result(_case(x), _reply(x.softmax(-1) + 0.5, x), "cpu")
+    assert (judged.status, judged.verdict) == (Status.FAILED, Verdict.WRONG_ANSWER)
+    assert judged.message.startswith("inputs (float32[3, 4])")
+    assert "max abs error 0.5" in judged.message
 
 
 def test_a_wrong_shape_and_a_list_are_named() -> None:
     x = torch.randn(3, 4)
-    _, shape_message, _ = judge_result(_case(x), _reply(x.softmax(-1)[:2], x), "cpu")
-    assert "[2, 4]" in shape_message and "[3, 4]" in shape_message
-    _, list_message, verdict = judge_result(_case(x), _reply(x.softmax(-1).tolist(), x), "cpu")
-    assert verdict == Verdict.WRONG_ANSWER and "expected a tensor float32[3, 4], got [[float" in list_message
+    shape = judge_result(_case(x), _reply(x.softmax(-1)[:2], x), "cpu").message
+    assert "[2, 4]" in shape and "[3, 4]" in shape
+    listed = judge_result(_case(x), _reply(x.softmax(-1).tolist(), x), "cpu")
+    assert listed.verdict == Verdict.WRONG_ANSWER
+    assert "expected a tensor float32[3, 4], got [[float" in listed.message
 
 
 def test_an_input_changed_in_place_is_wrong() -> None:
     x = torch.randn(3, 4)
     reply = _reply(x.softmax(-1), x)
     reply["args_after"] = (x - 1,)
-    _, message, verdict = judge_result(_case(x), reply, "cpu")
-    assert verdict == Verdict.WRONG_ANSWER and "modified in place" in message
+    judged = judge_result(_case(x), reply, "cpu")
+    assert judged.verdict == Verdict.WRONG_ANSWER and "modified in place" in judged.message
 
 
 def test_a_worker_cannot_claim_a_verdict() -> None:
     x = torch.randn(2, 2)
     forged = {"type": "result", "i": 0, "ok": False, "kind": "accepted", "message": "all good"}
-    assert judge_result(_case(x), forged, "cpu")[2] == Verdict.RUNTIME_ERROR
+    assert judge_result(_case(x), forged, "cpu").verdict == Verdict.RUNTIME_ERROR
     assert worker_kind("internal_error") == Verdict.RUNTIME_ERROR
     assert worker_kind("memory_limit") == Verdict.MEMORY_LIMIT
 
@@ -166,8 +167,8 @@ def test_what_is_not_plain_data_becomes_unsupported() -> None:
     (-signal.SIGABRT, b"", Verdict.RUNTIME_ERROR, "aborted"),
 ])
 def test_exit_statuses(code: int, output: bytes, verdict: Verdict, words: str) -> None:
-    got, message = exit_verdict(code, output)
-    assert got == verdict and words in message
+    stop = exit_stop(code, output)
+    assert stop.verdict == verdict and words in stop.message
 
 
 # ---- the manifest -----------------------------------------------------------------------------------
