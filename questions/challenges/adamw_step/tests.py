@@ -83,8 +83,18 @@ def _loop(name, seed, shape, steps, **given) -> Case:
                 mutates=True, description=f"{steps} steps from zero moments, feeding back the returned m and v")
 
 
+def _worked_example() -> Case:
+    """The prompt's example: decay to 0.95, then an Adam step of 0.1: param 0.85, m 0.05, v 0.00025."""
+    one = torch.tensor([1.0])
+    grad = torch.tensor([0.5])
+    return tensor_case("worked_example", _reference, (one, grad, torch.zeros(1), torch.zeros(1), 1),
+                       {"lr": 0.1, "weight_decay": 0.5}, check=_grad_unchanged(grad.clone()), mutates=True,
+                       description="param [1.0], grad [0.5], step 1, lr 0.1, weight_decay 0.5 -> 0.85")
+
+
 def cases(device: str) -> list[Case]:
     return [
+        _worked_example(),
         _step("first_step_all_defaults", 1, (6,), 1, fresh=True,
               description="step 1, zero moments, default lr, betas, eps and weight_decay"),
         _step("one_element_strong_decay", 2, (1,), 1, fresh=True, lr=0.1, weight_decay=0.5),
