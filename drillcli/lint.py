@@ -225,11 +225,31 @@ def _yaml(challenge: Challenge) -> str:
     return str(challenge.folder / "challenge.yaml")
 
 
+MIN_CHALLENGE_HINTS = 2
+
+
+def metadata_problems(challenge: Challenge) -> list[str]:
+    """What a challenge's yaml lacks: hints from gentle to nearly the answer, an explanation for after
+    the attempt, tags, and at least one known-wrong solution."""
+    meta = challenge.meta
+    found = []
+    if len(meta.hints) < MIN_CHALLENGE_HINTS:
+        found.append(f"has {len(meta.hints)} hint(s); give at least {MIN_CHALLENGE_HINTS}, from gentle "
+                     "to nearly the answer")
+    if not meta.explanation.strip():
+        found.append("has no explanation (the idea, the classic mistakes, the cost)")
+    if not meta.tags:
+        found.append("has no tags")
+    if not challenge.mutant_paths():
+        found.append("has no mutants (known-wrong solutions under mutants/)")
+    return found
+
+
 def _lint_challenge(
     challenge: Challenge, grade: _Grade, progress: Callable[[str], None]
 ) -> list[Problem]:
     problems = [Problem(_yaml(challenge), 1, f"challenge {challenge.id!r}: {m}")
-                for m in signature_problems(challenge)]
+                for m in [*metadata_problems(challenge), *signature_problems(challenge)]]
     problems += _declaration_problems(challenge)
     for item in _graded_files(challenge):
         if not item.path.is_file():

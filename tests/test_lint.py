@@ -271,11 +271,13 @@ def _challenge_copy(tmp_path: Path, **yaml_lines: str) -> Path:
     """The add_one fixture copied to tmp_path, with top-level yaml keys replaced or added."""
     folder = tmp_path / "challenges" / "add_one"
     shutil.copytree(LINT_BANK / "challenges" / "add_one", folder)
-    text = (folder / "challenge.yaml").read_text()
-    kept = [line for line in text.splitlines()
-            if not any(line.startswith(f"{k}:") for k in yaml_lines)]
-    if "mutants" in yaml_lines:  # drop the old block's entries too
-        kept = [line for line in kept if not line.startswith("  also_right")]
+    kept: list[str] = []
+    dropping = False
+    for line in (folder / "challenge.yaml").read_text().splitlines():
+        if not line.startswith(" "):  # a top-level key: drop it (and its block) if replaced
+            dropping = any(line.startswith(f"{k}:") for k in yaml_lines)
+        if not dropping:
+            kept.append(line)
     extra = [f"{k}: {v}" for k, v in yaml_lines.items()]
     (folder / "challenge.yaml").write_text("\n".join(kept + extra) + "\n")
     return folder
@@ -361,3 +363,20 @@ def test_a_forbidden_entry_the_grader_lets_through_is_reported(tmp_path: Path) -
     assert [p.message for p in problems] == [
         "challenge 'add_one': forbidden entry torch.exp (torch.exp: returned normally) is not caught"
     ]
+
+
+def test_challenge_metadata_rules(tmp_path: Path) -> None:
+    folder = _challenge_copy(tmp_path, hints="[only one]", explanation='""', tags="[]")
+    (folder / "mutants" / "also_right.py").unlink()
+    assert lint.metadata_problems(load_challenge(folder)) == [
+        "has 1 hint(s); give at least 2, from gentle to nearly the answer",
+        "has no explanation (the idea, the classic mistakes, the cost)",
+        "has no tags",
+        "has no mutants (known-wrong solutions under mutants/)",
+    ]
+    assert lint.metadata_problems(load_challenge(LINT_BANK / "challenges" / "add_one")) == []
+
+
+def test_every_bundled_challenge_has_hints_an_explanation_tags_and_mutants() -> None:
+    problems = [f"{c.id}: {m}" for c in load_challenges([bundled_bank_dir()]) for m in lint.metadata_problems(c)]
+    assert problems == []
