@@ -546,8 +546,9 @@ def drive_module(
         if set(keys) != set(state) or any(keys[k] != list(v.shape) for k, v in state.items()):
             return report
         dtype = float_dtype(*state.values())
+        device = next((v.device for v in state.values() if isinstance(v, torch.Tensor)), None)
         try:
-            module.to(dtype=dtype)
+            module.to(device=device, dtype=dtype)
             module.load_state_dict(state, strict=True)
         except Exception as exc:  # noqa: BLE001 - reported as the test's failure
             report["load_error"] = f"{type(exc).__name__}: {exc}"[:500]

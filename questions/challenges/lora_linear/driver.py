@@ -25,7 +25,7 @@ def _tensor(value):
 def fresh(entry, in_features, out_features, bias, r, alpha, x, dtype="float32"):
     """Right after construction: parameters, flags, scaling, the output next to base's."""
     with trusted():
-        base = nn.Linear(in_features, out_features, bias=bias, dtype=getattr(torch, dtype))
+        base = nn.Linear(in_features, out_features, bias=bias, dtype=getattr(torch, dtype), device=x.device)
         before = {k: v.detach().clone() for k, v in base.state_dict().items()}
     module = entry(base, r, alpha)
     with trusted():
@@ -55,7 +55,8 @@ def merge(entry, payload, x):
         keys = sorted(module.state_dict())
         if keys != sorted(payload["state"]):
             return {"problem": f"state_dict names {keys}; expected exactly {sorted(payload['state'])}"}
-        module.to(dtype=payload["state"]["base.weight"].dtype)
+        weight = payload["state"]["base.weight"]
+        module.to(device=weight.device, dtype=weight.dtype)
         module.load_state_dict(payload["state"], strict=True)
         base = module.base
         before = {k: v.detach().clone() for k, v in base.state_dict().items()}
