@@ -307,12 +307,14 @@ def bank_new_challenge(
     challenge_id: Annotated[str, typer.Argument(metavar="ID", help="The challenge id (also its entry point).")],
     path: BankPath = None,
     topic: Annotated[str, typer.Option(help=f"One of: {', '.join(TOPICS)}.")] = "basics",
+    kind: Annotated[str, typer.Option(metavar="function|class",
+                                      help="A function, or an nn.Module class named in CamelCase.")] = "function",
 ) -> None:
     """Create challenges/ID/ (yaml with every field, starter, reference, tests, one mutant); it passes
     `drill bank lint --challenges` once reference.py is written."""
     from drillcli.cli.bank import new_challenge_command
 
-    new_challenge_command(ctx, challenge_id, path, topic)
+    new_challenge_command(ctx, challenge_id, path, topic, kind)
 
 
 def main() -> None:

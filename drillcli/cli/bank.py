@@ -113,13 +113,14 @@ def _report(problems: list[Problem], counted: str) -> None:
     console().print(f"[green]ok[/]: {counted}, no problems")
 
 
-def new_challenge_command(ctx: typer.Context, challenge_id: str, path: Path | None, topic: str) -> None:
+def new_challenge_command(ctx: typer.Context, challenge_id: str, path: Path | None, topic: str,
+                          kind: str = "function") -> None:
     """Scaffold `challenges/<id>/` in a bank folder (default: the bundled bank)."""
     from drillcli.bank.scaffold import new_challenge
     from drillcli.paths import bundled_bank_dir
 
     bank = path if path is not None else bundled_bank_dir()
-    scaffold = new_challenge(bank, challenge_id, topic)
+    scaffold = new_challenge(bank, challenge_id, topic, kind)
     for file in scaffold.files:
         typer.echo(str(file))
     console().print(f"[green]created[/] {escape(str(scaffold.folder))}: write reference.py, the prompt "

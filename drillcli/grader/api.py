@@ -634,3 +634,36 @@ def _same_values(before: Any, after: Any) -> bool:
         return isinstance(after, (list, tuple)) and len(before) == len(after) and all(
             _same_values(b, a) for b, a in zip(before, after))
     return True
+
+
+def random_state(module: torch.nn.Module, seed: int, dtype: torch.dtype = torch.float32) -> dict[str, torch.Tensor]:
+    """Seeded random values for every entry of `module.state_dict()` (floating entries ~ N(0, 1/fan),
+    others copied), in `dtype`: a state for `module_case` that tells weights apart."""
+    g = seeded(seed)
+    state = {}
+    for key, value in module.state_dict().items():
+        if value.is_floating_point():
+            fan = value.shape[-1] if value.dim() > 1 else 1
+            state[key] = (torch.randn(value.shape, generator=g, dtype=torch.float64) / fan ** 0.5).to(dtype)
+        else:
+            state[key] = value.clone()
+    return state
+
+
+def module_reference(cls: Callable[..., torch.nn.Module], *init_args: Any, method: str = "forward",
+                     **init_kwargs: Any) -> Callable[..., Any]:
+    """A `module_case` reference from a reference module class: `cls(*init_args)` in float64, loaded
+    with the case's state (strict), then `module.<method>(*inputs)`."""
+    def reference(state: dict[str, torch.Tensor], *inputs: Any, **kwargs: Any) -> Any:
+        module = cls(*init_args, **init_kwargs).to(torch.float64)
+        for key, value in state.items():  # load without breaking the autograd link to `state`
+            *path, leaf = key.split(".")
+            owner = module.get_submodule(".".join(path))
+            if leaf in owner._parameters:
+                del owner._parameters[leaf]
+            elif leaf in owner._buffers:
+                del owner._buffers[leaf]
+            setattr(owner, leaf, value)
+        return getattr(module, method)(*inputs, **kwargs)
+
+    return reference

@@ -56,3 +56,37 @@ def test_lint_fails_until_the_reference_is_written_then_passes(tmp_path: Path) -
     assert len(before) == 3 and all("write the reference solution here" in p.message for p in before)
     (folder / "reference.py").write_text(REFERENCE)
     assert lint_challenges([load_challenge(folder)], device="cpu") == []
+
+
+CLASS_REFERENCE = '''import torch
+from torch import nn
+
+
+class GatedUnit(nn.Module):
+    def __init__(self, features: int) -> None:
+        super().__init__()
+        self.linear = nn.Linear(features, features)
+        self.gate = nn.Linear(features, features)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear(x) * torch.sigmoid(self.gate(x))
+'''
+
+
+def test_a_class_challenge_loads_weights_by_name_once_the_reference_exists(tmp_path: Path) -> None:
+    folder = new_challenge(tmp_path, "gated_unit", kind="class").folder
+    challenge = load_challenge(folder)
+    assert (challenge.meta.kind, challenge.meta.entry_point) == ("class", "GatedUnit")
+    assert (folder / "driver.py").is_file() and signature_problems(challenge) == []
+    (folder / "reference.py").write_text(CLASS_REFERENCE)
+    assert lint_challenges([load_challenge(folder)], device="cpu") == []
+    # a module that computes the same but names its layers differently fails on the names
+    (folder / "mutants" / "renamed.py").write_text(CLASS_REFERENCE.replace("self.gate", "self.g"))
+    with open(folder / "challenge.yaml", "a") as handle:
+        handle.write("  renamed: wrong_answer\n")
+    assert lint_challenges([load_challenge(folder)], device="cpu") == []
+
+
+def test_an_unknown_kind_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="unknown kind 'module'"):
+        new_challenge(tmp_path, "halve", kind="module")

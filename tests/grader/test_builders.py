@@ -189,3 +189,19 @@ def test_an_expected_infinity_must_be_met_exactly() -> None:
         for tol in ({"atol": 0.0, "rtol": 0.0}, {}):
             with pytest.raises(Failure, match="differ where"):
                 close(torch.tensor(wrong), expected, **tol)
+
+
+def test_module_reference_runs_a_reference_class_on_the_given_state() -> None:
+    from drillcli.grader.api import module_reference, random_state
+
+    state = random_state(_Good(3), seed=4, dtype=torch.float64)
+    assert set(state) == {"fc.weight", "fc.bias"} and state["fc.weight"].dtype == torch.float64
+    assert not torch.equal(state["fc.weight"], random_state(_Good(3), seed=5, dtype=torch.float64)["fc.weight"])
+    x = torch.randn(5, 3, generator=seeded(6), dtype=torch.float64)
+    loaded = _Good(3).double()
+    loaded.load_state_dict(state)
+    torch.testing.assert_close(module_reference(_Good, 3)(state, x), loaded(x))
+    case = module_case("m", (3,), state, (x,), module_reference(_Good, 3), grads=True)
+    _judge(case, drive_module(_Good, case.args[0]))
+    with pytest.raises(Failure, match="fc.weight.grad is None"):
+        _judge(case, drive_module(_Detached, case.args[0]))
