@@ -334,6 +334,7 @@ def _judge(report: GradeReport, expected: str) -> str:
 # --- forbidden APIs really caught ----------------------------------------------------------------
 
 UNCAUGHT = "uncaught forbidden entry: "
+UNTESTED = "untested forbidden entry: "  # no plain call got past argument parsing
 
 
 def _lint_forbidden(
@@ -405,6 +406,11 @@ def _argument_lists():
     for count in (1, 2, 3, 4, 5, 6):
         yield [torch.ones(2, 2) for _ in range(count)]
     yield from ([2], [2, 2], [2, 2, 2], [[torch.ones(2, requires_grad=True)]], [])
+    t = torch.ones(2, 2)
+    # recurrent kernels: (input, [h, c], w_ih, w_hh, b_ih, b_hh) and the full-sequence ops
+    yield [t, [t, t], t, t, t, t]
+    yield [t, [t, t], [t, t, t, t], True, 1, 0.0, False, False, False]
+    yield [t, t, [t, t, t, t], True, 1, 0.0, False, False, False]
 
 
 def _refused(fn):
@@ -427,6 +433,8 @@ for _entry in ENTRIES:
         _ok, _what = _refused(_fn)
         if _ok is False:
             print("{uncaught}" + f"{{_entry}} ({{_name}}: {{_what}})")
+        elif _ok is None:
+            print("{untested}" + f"{{_entry}} ({{_name}})")
 
 {definition}
 '''
@@ -440,4 +448,5 @@ def forbidden_probe(challenge: Challenge) -> str:
         definition = f"class {meta.entry_point}:\n    pass\n"
     else:
         definition = f"def {meta.entry_point}(*args, **kwargs):\n    raise NotImplementedError\n"
-    return _PROBE.format(entries=list(meta.forbidden), uncaught=UNCAUGHT, definition=definition)
+    return _PROBE.format(entries=list(meta.forbidden), uncaught=UNCAUGHT, untested=UNTESTED,
+                         definition=definition)
