@@ -8,20 +8,22 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from drillcli.grader.report import Status, Verdict
+
 if TYPE_CHECKING:
     from rich.console import Console
 
     from drillcli.grader.report import GradeReport
 
 VERDICT_STYLE = {
-    "accepted": "bold green",
-    "wrong_answer": "bold red",
-    "forbidden": "bold magenta",
-    "syntax_error": "bold yellow",
-    "missing_entry_point": "bold yellow",
-    "internal_error": "bold white on red",
+    Verdict.ACCEPTED: "bold green",
+    Verdict.WRONG_ANSWER: "bold red",
+    Verdict.FORBIDDEN: "bold magenta",
+    Verdict.SYNTAX_ERROR: "bold yellow",
+    Verdict.MISSING_ENTRY_POINT: "bold yellow",
+    Verdict.INTERNAL_ERROR: "bold white on red",
 }
-STATUS_STYLE = {"passed": "green", "failed": "red", "error": "red", "skipped": "dim"}
+STATUS_STYLE = {Status.PASSED: "green", Status.FAILED: "red", Status.ERROR: "red", Status.SKIPPED: "dim"}
 
 
 def check_command(ctx: typer.Context, *, file: Path, challenge: str, device: str, as_json: bool) -> None:
@@ -85,7 +87,7 @@ def render_report(report: GradeReport, console: Console | None = None, *, failur
 
     console = console or default_console()
     console.print(f"[bold]{escape(report.challenge)}[/]: " + verdict_line(report))
-    if report.message and report.verdict != "accepted":
+    if report.message and report.verdict != Verdict.ACCEPTED:
         console.print(escape(report.message))
     if isolation_text(report) and not failures_only:
         console.print(f"[dim]{escape(isolation_text(report))}[/]")
@@ -93,10 +95,10 @@ def render_report(report: GradeReport, console: Console | None = None, *, failur
     table.add_column("test")
     table.add_column("status")
     table.add_column("message", overflow="fold")
-    shown = [t for t in report.tests if t.status != "passed"] if failures_only else report.tests
+    shown = [t for t in report.tests if t.status != Status.PASSED] if failures_only else report.tests
     if not shown:
         return
-    if any(t.status != "skipped" for t in shown):  # all skipped: the message above already says why
+    if any(t.status != Status.SKIPPED for t in shown):  # all skipped: the message above already says why
         for test in shown:
             style = STATUS_STYLE.get(test.status, "")
             table.add_row(escape(test.name), f"[{style}]{test.status}[/]", escape(test.message))

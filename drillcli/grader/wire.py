@@ -81,6 +81,8 @@ _DTYPES = {str(d).removeprefix("torch."): d for d in (
 def _pack(obj: Any, blobs: list[bytes], offset: list[int]) -> Any:
     if obj is None or type(obj) in (bool, int, str):
         return obj
+    if isinstance(obj, str):  # our own StrEnums (a verdict kind); the submission's values are plain()ed
+        return str(obj)
     if type(obj) is float:
         return obj if math.isfinite(obj) else {"f": repr(obj)}
     if type(obj) is torch.Tensor and str(obj.dtype).removeprefix("torch.") in _DTYPES:

@@ -24,6 +24,8 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from drillcli.grader.report import Verdict
+
 FSIZE_LIMIT = 64 * 1024 * 1024
 RESULT_LIMIT = 64 * 1024 * 1024  # the tensors of one answer, in bytes: more is output_limit
 WORK_LIMIT_MB = 256
@@ -62,7 +64,7 @@ class Worker:
             if tuple(job["forbidden"]) != PREINSTALLED:
                 forbidden.install(job["forbidden"])
         except forbidden.UnknownEntry as exc:
-            self.send({"type": "loaded", "ok": False, "kind": "internal_error", "message": str(exc)})
+            self.send({"type": "loaded", "ok": False, "kind": Verdict.INTERNAL_ERROR, "message": str(exc)})
             return False
         GUARD.on_violation = lambda name: self.send({"type": "violation", "name": name})
         if job.get("driver_path"):
@@ -87,7 +89,7 @@ class Worker:
         elif not callable(entry):
             problem = f"`{name}` must be a function, got {type(entry).__name__}"
         if problem:
-            self.send({"type": "loaded", "ok": False, "kind": "missing_entry_point",
+            self.send({"type": "loaded", "ok": False, "kind": Verdict.MISSING_ENTRY_POINT,
                        "message": problem})
             return False
         self.entry = entry
@@ -110,7 +112,7 @@ class Worker:
         }
         size = tensor_bytes(answer)
         if size > RESULT_LIMIT:
-            answer = {"type": "result", "i": case["i"], "ok": False, "kind": "output_limit",
+            answer = {"type": "result", "i": case["i"], "ok": False, "kind": Verdict.OUTPUT_LIMIT,
                       "message": f"the output is {size / 2**20:.0f} MiB; "
                                  f"the limit is {RESULT_LIMIT // 2**20} MiB per test"}
         self.send(answer)
@@ -214,20 +216,20 @@ class Worker:
         from drillcli.grader.sandbox import ForbiddenCall
 
         if isinstance(exc, ForbiddenCall):
-            return {"kind": "forbidden", "message": str(exc)}
+            return {"kind": Verdict.FORBIDDEN, "message": str(exc)}
         if _is_memory_error(exc):
-            return {"kind": "memory_limit", "message": _short(f"{type(exc).__name__}: {exc}")}
+            return {"kind": Verdict.MEMORY_LIMIT, "message": _short(f"{type(exc).__name__}: {exc}")}
         if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
-            return {"kind": "output_limit",
+            return {"kind": Verdict.OUTPUT_LIMIT,
                     "message": f"a file written grew past {FSIZE_LIMIT // 2**20} MiB"}
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return {"kind": "output_limit",
+            return {"kind": Verdict.OUTPUT_LIMIT,
                     "message": "the files written filled the working folder "
                                f"({WORK_LIMIT_MB} MiB in all)"}
         if isinstance(exc, SystemExit):
-            return {"kind": "runtime_error",
+            return {"kind": Verdict.RUNTIME_ERROR,
                     "message": f"the submission called sys.exit({exc.code!r}) {during}".strip()}
-        return {"kind": "runtime_error", "message": user_traceback(exc, self.path)}
+        return {"kind": Verdict.RUNTIME_ERROR, "message": user_traceback(exc, self.path)}
 
 
 def tensor_bytes(value: Any) -> int:
@@ -353,7 +355,7 @@ def serve(jobs_fd: int, results_fd: int, device: str) -> None:
         if job is None or not worker.load(job):
             return
     except Exception:  # noqa: BLE001 - a bug of ours, outside the submission's code
-        worker.send({"type": "loaded", "ok": False, "kind": "internal_error",
+        worker.send({"type": "loaded", "ok": False, "kind": Verdict.INTERNAL_ERROR,
                      "message": _short(traceback.format_exc())})
         return
     for case in job["cases"]:

@@ -218,3 +218,7 @@ def test_check_shows_grading_and_start_up_apart_and_the_sandbox() -> None:
     assert "162 ms grading + 1.9 s start-up" in text
     assert "sandbox: landlock (user namespaces refused: EPERM)" in text
     assert report.to_json()["isolation"] == "landlock"
+
+
+def test_a_verdict_enum_travels_as_its_string() -> None:
+    assert decode(_payload(encode({"kind": Verdict.OUTPUT_LIMIT}))) == {"kind": "output_limit"}
