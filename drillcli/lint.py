@@ -352,9 +352,11 @@ def _lint_forbidden(
     except Exception as exc:  # noqa: BLE001
         return [Problem(_yaml(challenge), 1, f"challenge {challenge.id!r}: the forbidden probe could not "
                                              f"be graded ({type(exc).__name__}: {exc})")]
-    uncaught = [line.removeprefix(UNCAUGHT) for line in report.output_excerpt.splitlines()
-                if line.startswith(UNCAUGHT)]
-    problems = [f"forbidden entry {u} is not caught" for u in uncaught]
+    lines = report.output_excerpt.splitlines()
+    problems = [f"forbidden entry {line.removeprefix(UNCAUGHT)} is not caught"
+                for line in lines if line.startswith(UNCAUGHT)]
+    problems += [f"forbidden entry {line.removeprefix(UNTESTED)} could not be called with plain arguments, "
+                 "so lint cannot show it is caught" for line in lines if line.startswith(UNTESTED)]
     if str(report.verdict) != "forbidden" and not problems:
         problems.append(f"a file calling its forbidden APIs got {report.verdict}, not forbidden"
                         f"{': ' + report.message if report.message else ''}")

@@ -365,6 +365,23 @@ def test_a_forbidden_entry_the_grader_lets_through_is_reported(tmp_path: Path) -
     ]
 
 
+def test_a_forbidden_entry_no_plain_call_reaches_is_reported(tmp_path: Path) -> None:
+    """`torch.as_strided` needs sizes and strides: no plain argument list gets it past parsing, so the
+    probe cannot show that the grader refuses it."""
+    forbids = load_challenge(_challenge_copy(tmp_path / "a", forbidden="[torch.as_strided]"))
+    allows = load_challenge(LINT_BANK / "challenges" / "add_one")
+    from drillcli.grader import GraderPool, grade_file
+
+    with GraderPool("cpu") as pool:
+        problems = lint._lint_forbidden(
+            forbids, lambda path, _: grade_file(path, allows, "cpu", pool=pool, measure_runtime=False),
+            tmp_path, lambda _: None)
+    assert [p.message for p in problems] == [
+        "challenge 'add_one': forbidden entry torch.as_strided (torch.as_strided) could not be called with "
+        "plain arguments, so lint cannot show it is caught"
+    ]
+
+
 def test_challenge_metadata_rules(tmp_path: Path) -> None:
     folder = _challenge_copy(tmp_path, hints="[only one]", explanation='""', tags="[]")
     (folder / "mutants" / "also_right.py").unlink()
