@@ -123,12 +123,17 @@ def _note(signum: int, frame: Any) -> None:
 
 
 def _reply(control: socket.socket, answer: dict[str, Any]) -> None:
-    data = json.dumps(answer).encode("utf-8")
-    pidfd = os.pidfd_open(os.getpid())
+    """The answer, with a pidfd of this supervisor where the kernel has them (Linux 5.3)."""
+    data = json.dumps({**answer, "supervisor": os.getpid()}).encode("utf-8")
     try:
-        socket.send_fds(control, [struct.pack("!I", len(data)) + data], [pidfd])
+        fds = [os.pidfd_open(os.getpid())]
+    except (OSError, AttributeError):
+        fds = []
+    try:
+        socket.send_fds(control, [struct.pack("!I", len(data)) + data], fds)
     finally:
-        os.close(pidfd)
+        for fd in fds:
+            os.close(fd)
         control.close()
 
 

@@ -278,10 +278,11 @@ class Supervised:
     """The judge's handle on a worker started by the fork server: its supervisor's pidfd (to stop
     everything, race-free) and the status pipe on which the worker's exit status arrives."""
 
-    def __init__(self, pid: int, pidfd: int, status_fd: int) -> None:
+    def __init__(self, pid: int, pidfd: int, status_fd: int, supervisor: int = 0) -> None:
         self.pid = pid  # the worker (or, inside namespaces, its init) as the judge sees it
-        self.pidfd = pidfd
+        self.pidfd = pidfd  # -1 where the kernel has no pidfd (before Linux 5.3): `supervisor` then
         self.status_fd = status_fd
+        self.supervisor = supervisor
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
@@ -309,11 +310,19 @@ class Supervised:
 
     def signal_supervisor(self, sig: int) -> None:
         with contextlib.suppress(OSError, ValueError):
-            signal.pidfd_send_signal(self.pidfd, sig)
+            if self.pidfd >= 0:
+                signal.pidfd_send_signal(self.pidfd, sig)
+            elif self.supervisor > 0 and _is_alive(self.supervisor):
+                os.kill(self.supervisor, sig)
 
     def supervisor_gone(self, timeout: float) -> bool:
         import select
 
+        if self.pidfd < 0:
+            deadline = time.monotonic() + timeout
+            while _is_alive(self.supervisor) and time.monotonic() < deadline:
+                time.sleep(0.005)
+            return not _is_alive(self.supervisor)
         try:
             return bool(select.select([self.pidfd], [], [], timeout)[0])
         except (OSError, ValueError):
@@ -426,13 +435,13 @@ class Zygote:
             for fd in (jobs_r, results_w, out_w, status_w):
                 os.close(fd)
         answer = json.loads(reply)
-        if "error" in answer or not fds:
+        if "error" in answer:
             for fd in (jobs_w, results_r, out_r, status_r, *fds):
                 os.close(fd)
-            raise OSError(str(answer.get("error", "the grader's fork server answered nothing")))
+            raise OSError(str(answer["error"]))
         for fd in (jobs_w, results_r, out_r, status_r):
             os.set_blocking(fd, False)
-        handle = Supervised(int(answer["pid"]), fds[0], status_r)
+        handle = Supervised(int(answer["pid"]), fds[0] if fds else -1, status_r, int(answer["supervisor"]))
         return WorkerProcess(handle, token, jobs_w, results_r, out_r, self.device,
                              family_token=self.token, family_root=self.popen.pid,
                              forbidden=tuple(forbidden), isolation=self.isolation)
@@ -441,8 +450,8 @@ class Zygote:
         try:
             self.control.close()
         finally:
-            with contextlib.suppress(OSError):
-                os.killpg(self.popen.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):  # only the fork server: each supervisor, told by its
+                os.kill(self.popen.pid, signal.SIGKILL)  # parent-death signal, ends its own worker
             self.popen.wait()
 
 

@@ -222,3 +222,25 @@ def test_check_shows_grading_and_start_up_apart_and_the_sandbox() -> None:
 
 def test_a_verdict_enum_travels_as_its_string() -> None:
     assert decode(_payload(encode({"kind": Verdict.OUTPUT_LIMIT}))) == {"kind": "output_limit"}
+
+
+def test_a_supervisor_without_a_pidfd_is_signalled_by_pid() -> None:
+    """Kernels before 5.3 have no pidfd: the handle falls back to the supervisor's pid."""
+    import subprocess
+    import sys
+
+    from drillcli.grader.procs import Supervised
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    read_end, write_end = os.pipe()
+    handle = Supervised(child.pid, -1, read_end, supervisor=child.pid)
+    try:
+        assert not handle.supervisor_gone(0.05)
+        handle.signal_supervisor(signal.SIGTERM)
+        assert handle.supervisor_gone(10)
+        os.close(write_end)  # no status came: the worker was ended from outside
+        assert handle.wait(5) == -9
+    finally:
+        child.kill()
+        child.wait()
+        handle.close()
