@@ -61,8 +61,13 @@ class Case:
     description: str = ""
 
 
+SHOWN = "_shown"  # a builder's payload dict may carry its own one-line description under this key
+
+
 def describe(value: Any) -> str:
-    """`float32[4, 10]` for a tensor, the type name otherwise."""
+    """`float32[4, 10]` for a tensor, a builder payload's own description, the type name otherwise."""
+    if isinstance(value, dict) and isinstance(value.get(SHOWN), str):
+        return str(value[SHOWN])
     if isinstance(value, torch.Tensor):
         dtype = str(value.dtype).removeprefix("torch.")
         return f"{dtype}{list(value.shape)}"
@@ -393,9 +398,13 @@ def module_case(
         if check is not None:
             check(result)
 
+    shown_inputs = [describe(v) if isinstance(v, torch.Tensor) else repr(v) for v in inputs]
+    shown_inputs += [f"{k}={v!r}" for k, v in (input_kwargs or {}).items()]
     payload = {"init_args": tuple(init_args), "init_kwargs": dict(init_kwargs or {}),
                "state": dict(state), "inputs": tuple(inputs), "input_kwargs": dict(input_kwargs or {}),
-               "method": method, "grad_out": grad_out}
+               "method": method, "grad_out": grad_out,
+               SHOWN: f"module{tuple(init_args)!r} loaded with its {len(state)} state_dict entries, "
+                      f"{method}({', '.join(shown_inputs)})"}
     return Case(name, args=(payload,), driver=driver, check=judge, cuda_tol=cuda_tol,
                 description=description or f"{method} after load_state_dict")
 
@@ -437,7 +446,8 @@ def steps_case(
     the list of what each call returned is compared with `expected`. `driver`: a driver.py function
     that post-processes `drive_steps(entry, payload)` (e.g. to plain bools)."""
     plan = [(c[0], tuple(c[1]), dict(c[2]) if len(c) > 2 else {}) for c in calls]  # type: ignore[misc]
-    payload = {"init_args": tuple(init_args), "init_kwargs": dict(init_kwargs or {}), "calls": plan}
+    payload = {"init_args": tuple(init_args), "init_kwargs": dict(init_kwargs or {}), "calls": plan,
+               SHOWN: f"one instance{tuple(init_args)!r}, {len(plan)} calls"}
     return Case(name, args=(payload,), driver=driver, expected=list(expected), atol=atol,
                 rtol=rtol, description=description or f"{len(plan)} calls on one instance")
 
@@ -459,8 +469,11 @@ def chain_case(
     """A function called once per step with that step's args and the state the previous call returned
     (`result[state_out]`; `initial_state` first), as the last positional argument or as `state_kwarg`.
     Each step's whole result is compared with `expected[i]` (or judged by `compare(i, got, want)`)."""
+    firsts = " → ".join(describe(step[0]) if step and isinstance(step[0], torch.Tensor) else "…"
+                        for step in steps)
     payload = {"steps": [tuple(s) for s in steps], "state_kwarg": state_kwarg, "state_out": state_out,
-               "initial_state": initial_state}
+               "initial_state": initial_state,
+               SHOWN: f"{len(steps)} chained calls, first arguments {firsts}"}
 
     def judge(result: Result) -> None:
         outputs = result.output
@@ -472,7 +485,7 @@ def chain_case(
             if compare is not None:
                 compare(i, got, want)
             else:
-                close(got, want, what=f"step {i + 1}", atol=atol, rtol=rtol)
+                close(got, want, what=f"step {i + 1} result", atol=atol, rtol=rtol)
 
     return Case(name, args=(payload,), driver="drive_chain", check=judge, cuda_tol=cuda_tol,
                 description=description or f"{len(payload['steps'])} chained calls")
