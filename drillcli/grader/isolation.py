@@ -34,7 +34,8 @@ CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x20000, 0x4000000, 0x8000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 NAMESPACES = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
 
-MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 1 << 14, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND = 1, 2, 4, 8, 32, 4096
+MS_REC, MS_PRIVATE = 1 << 14, 1 << 18
 SYS_OPEN_TREE, SYS_MOVE_MOUNT, SYS_MOUNT_SETATTR = 428, 429, 442  # the same number on every arch
 SYS_LANDLOCK_CREATE, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT = 444, 445, 446
 OPEN_TREE_CLONE, O_CLOEXEC, AT_RECURSIVE, AT_FDCWD = 1, 0o2000000, 0x8000, -100
@@ -194,8 +195,9 @@ class _MountAttr(ctypes.Structure):
                 ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
 
 
-def build_filesystem(plan: Plan) -> None:
-    """In the new mount namespace (as PID 1): hide, keep, read-only, a private /tmp and a fresh /proc."""
+def build_filesystem(plan: Plan, *, mount_setattr: bool = True) -> None:
+    """In the new mount namespace (as PID 1): hide, keep, read-only, a private /tmp and a fresh /proc.
+    (`mount_setattr=False`: the way kernels before 5.12 need, one remount per mount; for tests.)"""
     _mount(None, "/", None, MS_REC | MS_PRIVATE, None, "making / private")
     hidden = _existing_dirs([*plan.hide, WORK_DIR])
     keep = [p for p in _existing_dirs(plan.keep) if any(_under(p, h) for h in hidden)]
@@ -207,9 +209,45 @@ def build_filesystem(plan: Plan) -> None:
                f"keeping {path} visible")
         os.close(fd)
     _hide([h for h in hidden if h not in mounted and os.path.isdir(h)])  # re-shown by a kept folder
-    _set_attr("/", AT_RECURSIVE, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0, "making / read-only")
-    _set_attr(WORK_DIR, 0, 0, MOUNT_ATTR_RDONLY, "making the working folder writable")
+    try:
+        if not mount_setattr:
+            raise SandboxError(errno.ENOSYS, "mount_setattr not used")
+        _set_attr("/", AT_RECURSIVE, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0, "making / read-only")
+        _set_attr(WORK_DIR, 0, 0, MOUNT_ATTR_RDONLY, "making the working folder writable")
+    except SandboxError as exc:
+        if exc.errno != errno.ENOSYS:
+            raise
+        _remount_read_only(skip=WORK_DIR)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None, "mounting a fresh /proc")
+
+
+_KEPT_FLAGS = {"nodev": MS_NODEV, "noexec": MS_NOEXEC, "noatime": 1024, "nodiratime": 2048,
+               "relatime": 1 << 21, "strictatime": 1 << 24}
+
+
+def _remount_read_only(skip: str) -> None:
+    """Every mount but `skip` itself (and /proc's) remounted read-only and nosuid, one by one,
+    keeping the flags the kernel locks (nodev, noexec, atime) as they were."""
+    for point, options in _mounts():
+        if point == skip or _under(point, "/proc"):
+            continue
+        flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
+        flags |= sum(bit for name, bit in _KEPT_FLAGS.items() if name in options)
+        try:
+            _mount(None, point, None, flags, None, f"making {point} read-only")
+        except SandboxError as exc:
+            if exc.errno not in (errno.ENOENT, errno.EACCES):  # hidden beneath another mount: unseen
+                raise
+
+
+def _mounts() -> list[tuple[str, set[str]]]:
+    found = []
+    with open("/proc/self/mountinfo", encoding="utf-8") as info:
+        for line in info:
+            fields = line.split()
+            point = fields[4].encode().decode("unicode_escape")  # spaces come as \040
+            found.append((point, set(fields[5].split(","))))
+    return found
 
 
 def _hide(folders: Iterable[str]) -> list[str]:
