@@ -57,9 +57,10 @@ def serve_forks(control: socket.socket, device: str, level: iso.Isolation, plan:
             return
         spec = json.loads(message)
         request = Request(str(spec["token"]), [str(e) for e in spec.get("forbidden", [])], *fds)
+        me = os.getpid()
         if os.fork() == 0:
             try:
-                _supervise(control, request, device, level, plan)
+                _supervise(control, request, device, level, plan, me)
             finally:
                 os._exit(0)
         for fd in fds:
@@ -67,9 +68,9 @@ def serve_forks(control: socket.socket, device: str, level: iso.Isolation, plan:
 
 
 def _supervise(control: socket.socket, request: Request, device: str, level: iso.Isolation,
-               plan: iso.Plan) -> None:
+               plan: iso.Plan, fork_server: int) -> None:
     wake = _wake_on_signals()
-    iso.die_with_parent(signal.SIGTERM)
+    iso.die_with_parent(signal.SIGTERM, expected_parent=fork_server)
     work = None
     try:
         if level.level == iso.Level.NAMESPACES:
@@ -112,10 +113,13 @@ def _wake_on_signals() -> int:
 
 
 def _forget_signals(wake: int) -> None:
-    signal.set_wakeup_fd(-1)
+    """In the supervisor's child: default signals, and neither end of the supervisor's wake pipe."""
+    wake_w = signal.set_wakeup_fd(-1)
     for sig in (signal.SIGTERM, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
-    os.close(wake)
+    for fd in (wake, wake_w):
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 def _note(signum: int, frame: Any) -> None:
