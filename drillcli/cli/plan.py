@@ -326,7 +326,9 @@ def render_readiness(con: Console, readiness: dict[str, Any]) -> None:
     if not rows:
         return
     dated = readiness.get("interview_date") is not None
-    table = Table(title="Readiness by topic (recall over all its cards, unseen = 0)", title_justify="left")
+    # the explanation on its own line: as the table's title it would wrap to the narrow table's width
+    con.print("[bold]Readiness by topic[/] [dim](recall over all its cards, unseen = 0)[/]")
+    table = Table()
     for col in ("topic", "recall now", *(("on the day",) if dated else ()), "challenges solved", "due"):
         table.add_column(col, justify="left" if col == "topic" else "right")
     for t in rows:

@@ -163,8 +163,8 @@ def forecast_chart(r: Report) -> Group:
 def _bar(fraction: float | None, width: int = 10) -> str:
     if fraction is None:
         return "[dim]–[/]"
-    filled = round(fraction * width)
-    return f"[green]{'█' * filled}[/][grey23]{'█' * (width - filled)}[/] {fraction:.0%}"
+    filled = round(fraction * width)  # the rest in a lighter glyph: without colour, 0% must not look full
+    return f"[green]{'█' * filled}[/][grey23]{'░' * (width - filled)}[/] {fraction:.0%}"
 
 
 def _topic_table(r: Report) -> Table:

@@ -86,7 +86,7 @@ Action = Grade | Undo | Quit
 def card_name(card: CardBase) -> str:
     """A card as messages name it: its prompt (a cloze card's sentence), shortened, quoted."""
     text = card.text if isinstance(card, ClozeCard) else card.prompt
-    text = " ".join(CLOZE_BLANK.sub("…", text).split())
+    text = " ".join(CLOZE_BLANK.sub("…", text).replace("`", "").split())  # Markdown's code quotes read as noise
     if len(text) > NAME_LENGTH:
         text = text[: NAME_LENGTH - 1].rstrip() + "…"
     return f"“{text}”"
