@@ -170,10 +170,10 @@ def first_screen(con: Console, env: Env) -> None:
     b = due_board(env, now)  # reads only the due challenges' yaml: the first card comes sooner
     c = countdown(env, now, b)
     if c is not None:
-        con.print(countdown_line(c), soft_wrap=True)
+        con.print(countdown_line(c))  # wrapped at words: soft wrap cuts words on a narrow terminal
     line = daily_line(daily_challenges(env, b)) if b.table else None
     if line:
-        con.print(line, soft_wrap=True)
+        con.print(line)
 
 
 # --- the plan on screen ---------------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def render_readiness(con: Console, readiness: dict[str, Any]) -> None:
 
     line = countdown_text(readiness)
     if line:
-        con.print(f"[bold]{safe(line)}[/]", soft_wrap=True)
+        con.print(f"[bold]{safe(line)}[/]")
     if readiness.get("last_mock_score") is not None:
         con.print(f"Last mock interview: [bold]{readiness['last_mock_score']:.0%}[/] (drill mock)")
     rows = readiness.get("topics") or []

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 
@@ -96,11 +97,12 @@ def render_report(r: Report, con: Console | None = None) -> None:
         from drillcli.cli.plan import render_readiness
 
         render_readiness(con, r.readiness)  # the interview countdown, and readiness per topic
+    wide = con.width >= WIDE
     con.print(heatmap_panel(r))
-    con.print(forecast_chart(r))
-    con.print(_topic_table(r))
+    con.print(forecast_chart(r, bar=min(FORECAST_BAR, con.width - 16)))
+    con.print(_topic_table(r, con.width))
     if r.most_asked:
-        con.print(_most_asked_table(r))
+        con.print(_most_asked_table(r, wide))
     if r.weak:
         con.print(_weak_table(r))
     c = r.challenges
@@ -109,7 +111,7 @@ def render_report(r: Report, con: Console | None = None) -> None:
     if c.by_challenge:
         con.print(_challenge_table(r))
     if r.mocks:
-        con.print(mock_table(r))
+        con.print(mock_table(r, wide))
 
 
 _SHADES = ("grey23", "green4", "green3", "green1", "bright_green")
@@ -147,7 +149,11 @@ def heatmap_panel(r: Report) -> Group:
     return Group(*lines)
 
 
-def forecast_chart(r: Report) -> Group:
+WIDE = 100  # below this many columns the tables drop their bars and use short topic names
+FORECAST_BAR = 30
+
+
+def forecast_chart(r: Report, bar: int = FORECAST_BAR) -> Group:
     top = max((d["due"] for d in r.forecast), default=0)
     table = Table(box=None, show_header=False, padding=(0, 1))
     table.add_column(justify="left")
@@ -155,7 +161,7 @@ def forecast_chart(r: Report) -> Group:
     table.add_column(justify="left")
     for i, day in enumerate(r.forecast):
         name = "today" if i == 0 else date.fromisoformat(str(day["date"])).strftime("%a %d")
-        width = 0 if top == 0 else max(1 if day["due"] else 0, round(30 * day["due"] / top))
+        width = 0 if top == 0 else max(1 if day["due"] else 0, round(max(1, bar) * day["due"] / top))
         table.add_row(name, str(day["due"]), f"[cyan]{'█' * width}[/]")
     return Group(f"[bold]Due in the next {len(r.forecast)} days[/]", table)
 
@@ -163,31 +169,44 @@ def forecast_chart(r: Report) -> Group:
 def _bar(fraction: float | None, width: int = 10) -> str:
     if fraction is None:
         return "[dim]–[/]"
+    if width == 0:
+        return f"{fraction:.0%}"
     filled = round(fraction * width)  # the rest in a lighter glyph: without colour, 0% must not look full
     return f"[green]{'█' * filled}[/][grey23]{'░' * (width - filled)}[/] {fraction:.0%}"
 
 
-def _topic_table(r: Report) -> Table:
-    table = Table(title="Topics", title_justify="left")
-    for col in ("topic", "cards", "seen", "due now", "retention", "recall now", "mastery"):
-        table.add_column(col, justify="left" if col in ("topic", "mastery") else "right")
+def _topic_table(r: Report, width: int = WIDE) -> Table:
+    """Full titles and bars from WIDE columns; below, short names and no borders; below 60, the five
+    columns that fit 40."""
+    wide = width >= WIDE
+    table = Table(title="Topics", title_justify="left") if wide else Table(
+        title="Topics", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    columns = ("topic", "cards", "seen", "due now", "retention", "recall now", "mastery") if wide else (
+        "topic", "cards", "seen", "due", "kept", "recall", "mastery")
+    keep = [i for i, col in enumerate(columns) if width >= 60 or col not in ("kept", "mastery")]
+    for i in keep:
+        col = columns[i]
+        table.add_column(col, justify="left" if col in ("topic", "mastery") else "right",
+                         no_wrap=col != "topic", min_width=None if col == "topic" else len(col))
     for t in r.topics:
         retention = "–" if t.retention is None else f"{t.retention:.0%}"
         style = "red" if t.retention is not None and t.retention < 0.8 else ""
         recall = "–" if t.recall_now is None else f"{t.recall_now:.0%}"
-        table.add_row(safe(t.title), str(t.cards), str(t.reviewed), str(t.due),
-                      f"[{style}]{retention}[/]" if style else retention, recall, _bar(t.mastery))
+        cells = [safe(t.title if wide else t.topic), str(t.cards), str(t.reviewed), str(t.due),
+                 f"[{style}]{retention}[/]" if style else retention, recall, _bar(t.mastery, 10 if wide else 0)]
+        table.add_row(*(cells[i] for i in keep))
     return table
 
 
-def _most_asked_table(r: Report) -> Table:
+def _most_asked_table(r: Report, wide: bool = True) -> Table:
     table = Table(title="★ The most-asked questions", title_justify="left")
     dated = any(row.get("recall_on_day") is not None for row in r.most_asked)
     for col in ("question", "state", "recall now", *(("on the day",) if dated else ())):
         table.add_column(col)
     for row in r.most_asked:
-        on_day = (_bar(row.get("recall_on_day")),) if dated else ()
-        table.add_row(safe(_clip(row["prompt"], 60)), row["state"], _bar(row["recall_now"]), *on_day)
+        bar = 10 if wide else 0
+        on_day = (_bar(row.get("recall_on_day"), bar),) if dated else ()
+        table.add_row(safe(_clip(row["prompt"], 60)), row["state"], _bar(row["recall_now"], bar), *on_day)
     return table
 
 
@@ -220,7 +239,7 @@ def _challenge_table(r: Report) -> Table:
 MOCK_ROWS = 10
 
 
-def mock_table(r: Report) -> Table:
+def mock_table(r: Report, wide: bool = True) -> Table:
     """The latest mock interviews, oldest at the top so the bars read as the score over time."""
     shown = r.mocks[-MOCK_ROWS:]
     earlier = len(r.mocks) - len(shown)
@@ -232,7 +251,7 @@ def mock_table(r: Report) -> Table:
         when = datetime.fromisoformat(m["started_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
         areas = ["–" if m[a] is None else f"{m[a]:.0%}" for a in ("explain", "numeric", "coding")]
         table.add_row(when, safe(m["topic"] or "all"), STATUS_WORDS.get(m["status"], safe(m["status"])),
-                      _bar(m["score"]), *areas)
+                      _bar(m["score"], 10 if wide else 0), *areas)
     return table
 
 

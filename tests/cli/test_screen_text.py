@@ -10,7 +10,9 @@ from drillcli.bank.schema import RecallCard
 from drillcli.cli.report import render_report
 from drillcli.cli.session_view import card_name
 from drillcli.report.readiness import ChallengeMark, Interview
-from tests.report.test_readiness import _report
+from drillcli.study.plan import interview_moment
+from tests.report.test_readiness import DAY, TODAY, _report
+from tests.report.test_report import NOW
 
 
 def _plain(width: int = 120) -> str:
@@ -36,3 +38,28 @@ def test_a_card_is_named_without_markdown_code_quotes() -> None:
     card = RecallCard(id="c", type="recall", topic="cnn", answer="x",
                       prompt="`nn.MaxPool2d(2)` is applied to a (64, 56, 56) input.")
     assert card_name(card) == "“nn.MaxPool2d(2) is applied to a (64, 56, 56) input.”"
+
+
+def _topics_section(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("Topics")))
+    return lines[start:start + 5]
+
+
+def test_the_topics_table_keeps_its_headers_on_a_narrow_terminal() -> None:
+    for width, headers in ((60, ["topic", "cards", "seen", "due", "kept", "recall", "mastery"]),
+                           (40, ["topic", "cards", "seen", "due", "recall"])):
+        head = " ".join(_topics_section(_plain(width)))
+        assert all(f" {h} " in f"{head} " for h in headers), (width, head)
+        assert "…" not in head
+    assert "Neural network basics" in " ".join(_topics_section(_plain(120)))  # wide: full titles
+
+
+def test_words_and_bars_are_not_cut_on_a_narrow_terminal() -> None:
+    r = _report(Interview(DAY, interview_moment(DAY, NOW), 10, TODAY, []))
+    out = StringIO()
+    render_report(r, Console(file=out, width=40, color_system=None))
+    text = out.getvalue()
+    words = text.split()
+    assert "today's" in words and "done:" in words  # the countdown wraps at spaces, not inside words
+    assert "█…" not in text  # the due-forecast bars are scaled to the width
