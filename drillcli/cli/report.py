@@ -14,7 +14,7 @@ from drillcli.bank.challenges import load_challenges
 from drillcli.cli.context import Env
 from drillcli.cli.render import console, print_json, safe
 from drillcli.errors import DrillError
-from drillcli.report.build import Report, ReviewRow, build_report, window_days
+from drillcli.report.build import RECENT_DAYS, Report, ReviewRow, build_report
 from drillcli.report.mocks import STATUS_WORDS, last_score, mock_history
 from drillcli.store.repo import Store
 
@@ -38,12 +38,12 @@ def make_report(env: Env, days: int) -> Report:
 
     store = env.store
     now = datetime.now(timezone.utc)
-    since = now - timedelta(days=max(days, window_days(now)))
+    since = now - timedelta(days=max(days, RECENT_DAYS))  # the heatmap and streak come grouped from SQLite
     challenges = load_challenges(env.bank_dirs)
     from drillcli.cli.plan import report_interview
 
     report = build_report(
-        cards=list(env.deck.values()),
+        cards=env.deck_refs,
         states=store.card_states(),
         reviews=[ReviewRow(*row) for row in activity.reviews_since(store.db, since)],
         attempts=store.attempts(),
@@ -54,6 +54,7 @@ def make_report(env: Env, days: int) -> Report:
         per_day=activity.reviews_per_local_day(store.db),
         reviews_total=activity.review_total(store.db),
         interview=report_interview(env, now, challenges),  # the countdown; readiness per topic and on the day
+        prompts=lambda ids: {i: c.prompt for i, c in env.cards_for(ids).items()},
     )
     return _with_mocks(report, store, now)
 

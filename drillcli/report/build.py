@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import fsrs
 
-from drillcli.bank.schema import CardBase
 from drillcli.bank.topics import TOPICS, topic_title
+from drillcli.report.cardlike import CardLike
 from drillcli.report.readiness import Interview, interview_readiness, recall_on
 from drillcli.store.models import Attempt, CardState, from_ts
 from drillcli.study.queue import end_of_day
 from drillcli.study.scheduler import retrievability
+
+Prompts = Callable[[list[str]], dict[str, str]]  # card ids -> their prompts, built only for what is shown
 
 HEATMAP_WEEKS = 12
 FORECAST_DAYS = 14
@@ -105,7 +107,7 @@ class ReviewRow:
 
 
 def build_report(
-    cards: Sequence[CardBase],
+    cards: Sequence[CardLike],
     states: dict[str, CardState],
     reviews: Iterable[ReviewRow],
     attempts: Sequence[Attempt],
@@ -115,6 +117,7 @@ def build_report(
     scheduler: fsrs.Scheduler | None = None,
     per_day: dict[date, int] | None = None,
     reviews_total: int | None = None,
+    prompts: Prompts | None = None,
     interview: Interview | None = None,
 ) -> Report:
     """Pure aggregation: everything comes in, `now` included. `reviews` must hold at least the reviews of
@@ -122,6 +125,7 @@ def build_report(
     `reviews_total` default to what `reviews` holds."""
     scheduler = scheduler or fsrs.Scheduler(enable_fuzzing=False)
     by_id = {c.id: c for c in cards}
+    prompt_of = prompts or (lambda ids: {i: str(getattr(by_id[i], "prompt", i)) for i in ids})
     live_states = {cid: s for cid, s in states.items() if cid in by_id}
     recall = {cid: retrievability(scheduler, s, now) for cid, s in live_states.items()}
     period_start = now - timedelta(days=days)
@@ -141,12 +145,11 @@ def build_report(
         topics=_topics(cards, live_states, in_period, now, recall),
         challenges=_challenges(attempts, challenge_ids),
         streak_days=streak(_active_days(per_day, attempts), now),
-        weak=_weak(by_id, live_states, recall, review_list, now),
+        weak=_weak(by_id, live_states, recall, review_list, now, prompt_of),
         leeches=sum(1 for s in live_states.values() if s.is_leech),
         daily=_daily(in_period, now, days),
         forecast=_forecast(live_states, now, FORECAST_DAYS),
-        most_asked=[_most_asked_row(c, live_states.get(c.id), recall.get(c.id), on_day.get(c.id, 0.0 if
-                                    interview.at else None)) for c in cards if c.most_asked],
+        most_asked=_most_asked(cards, live_states, recall, on_day, interview, prompt_of),
         heatmap=_heatmap(per_day, attempts, now),
         recall_now=round(sum(recall.values()) / len(recall), 3) if recall else None,
         readiness=_readiness(cards, recall) | interview_readiness(cards, recall, on_day, interview),
@@ -156,7 +159,7 @@ def build_report(
 ASKED_WEIGHT = {"high": 3, "medium": 2, "low": 1}
 
 
-def _readiness(cards: Sequence[CardBase], recall: dict[str, float]) -> dict[str, Any]:
+def _readiness(cards: Sequence[CardLike], recall: dict[str, float]) -> dict[str, Any]:
     """Predicted recall over the whole bank, a card not seen yet counting as 0, each card weighted by how
     often interviews ask it (high 3, medium 2, low 1); and the same per frequency level."""
     levels: dict[str, list[float]] = defaultdict(list)
@@ -171,29 +174,37 @@ def _readiness(cards: Sequence[CardBase], recall: dict[str, float]) -> dict[str,
                          for k in ("high", "medium", "low") if k in levels}}
 
 
-def _most_asked_row(card: CardBase, state: CardState | None, recall: float | None,
+def _most_asked(cards: Sequence[CardLike], states: dict[str, CardState], recall: dict[str, float],
+                on_day: dict[str, float], interview: Interview, prompt_of: Prompts) -> list[dict[str, Any]]:
+    chosen = [c for c in cards if c.most_asked]
+    prompts = prompt_of([c.id for c in chosen])
+    return [_most_asked_row(c, prompts.get(c.id, c.id), states.get(c.id), recall.get(c.id),
+                            on_day.get(c.id, 0.0 if interview.at else None)) for c in chosen]
+
+
+def _most_asked_row(card: CardLike, prompt: str, state: CardState | None, recall: float | None,
                     on_day: float | None = None) -> dict[str, Any]:
-    return {"id": card.id, "topic": card.topic, "prompt": card.prompt,
+    return {"id": card.id, "topic": card.topic, "prompt": prompt,
             "state": state.state if state else "new",
             "recall_now": round(recall, 3) if recall is not None else None,
             "due": state.due.isoformat(timespec="minutes") if state else None,
             "recall_on_day": round(on_day, 3) if on_day is not None else None}  # None: no interview date
 
 
-def _card_counts(by_id: dict[str, CardBase], states: dict[str, CardState]) -> dict[str, int]:
+def _card_counts(by_id: dict[str, CardLike], states: dict[str, CardState]) -> dict[str, int]:
     counts = Counter(s.state for s in states.values())
     return {"new": len(by_id) - len(states), "learning": counts["learning"], "review": counts["review"],
             "relearning": counts["relearning"]}
 
 
-def _topics(cards: Sequence[CardBase], states: dict[str, CardState], period: list[ReviewRow],
+def _topics(cards: Sequence[CardLike], states: dict[str, CardState], period: list[ReviewRow],
             now: datetime, recall: dict[str, float]) -> list[TopicRow]:
     topic_of = {c.id: c.topic for c in cards}
     passed: dict[str, list[bool]] = defaultdict(list)
     for r in period:
         if r.state_before == "review" and r.card_id in topic_of:
             passed[topic_of[r.card_id]].append(r.rating > 1)
-    per_topic: dict[str, list[CardBase]] = defaultdict(list)
+    per_topic: dict[str, list[CardLike]] = defaultdict(list)
     for c in cards:
         per_topic[c.topic].append(c)
     rows = []
@@ -266,8 +277,8 @@ def streak(active: set[date], now: datetime) -> int:
     return count
 
 
-def _weak(by_id: dict[str, CardBase], states: dict[str, CardState], recall: dict[str, float],
-          reviews: list[ReviewRow], now: datetime, top: int = 10) -> list[WeakCard]:
+def _weak(by_id: dict[str, CardLike], states: dict[str, CardState], recall: dict[str, float],
+          reviews: list[ReviewRow], now: datetime, prompt_of: Prompts, top: int = 10) -> list[WeakCard]:
     """Cards that are actually weak: predicted recall now below 85%, or forgotten (Again) in the last 30
     days, learning steps included. A card whose recall is effectively certain is never listed."""
     since = now - timedelta(days=RECENT_DAYS)
@@ -278,9 +289,10 @@ def _weak(by_id: dict[str, CardBase], states: dict[str, CardState], recall: dict
         if r >= 0.995 or not (r < WEAK_RECALL or fails[cid]):
             continue
         scored.append(WeakCard(cid, by_id[cid].topic, s.lapses, round(r, 3), s.is_leech,
-                               prompt=by_id[cid].prompt, recent_fails=fails[cid]))
+                               recent_fails=fails[cid]))
     scored.sort(key=lambda w: (w.retrievability - 0.1 * w.recent_fails - 0.05 * w.lapses, w.id))
-    return scored[:top]
+    prompts = prompt_of([w.id for w in scored[:top]])
+    return [replace(w, prompt=prompts.get(w.id, w.id)) for w in scored[:top]]
 
 
 def _heatmap(per_day: dict[date, int], attempts: Sequence[Attempt], now: datetime) -> list[dict[str, Any]]:

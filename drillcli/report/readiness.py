@@ -16,8 +16,8 @@ from typing import Any
 
 import fsrs
 
-from drillcli.bank.schema import CardBase
 from drillcli.bank.topics import TOPICS, topic_title
+from drillcli.report.cardlike import CardLike
 from drillcli.store.models import CardState
 from drillcli.study.scheduler import retrievability
 
@@ -47,7 +47,7 @@ def recall_on(scheduler: fsrs.Scheduler, states: dict[str, CardState], at: datet
     return {cid: retrievability(scheduler, s, at) for cid, s in states.items()}
 
 
-def interview_readiness(cards: Sequence[CardBase], recall_now: dict[str, float], on_day: dict[str, float],
+def interview_readiness(cards: Sequence[CardLike], recall_now: dict[str, float], on_day: dict[str, float],
                         interview: Interview) -> dict[str, Any]:
     """The readiness keys this adds: `interview_date`, `days_left`, `today`, `topics`."""
     per_topic: dict[str, list[str]] = defaultdict(list)
