@@ -22,16 +22,23 @@ class _Expert(nn.Module):
             return F.linear(torch.relu(F.linear(h, self.w1, self.b1)), self.w2, self.b2)
 
 
-def route(entry, x, gate_weight, w1, b1, w2, b2, k=None, module_list=True, positional=False):
-    """Expert i has weights w1[i], b1[i], w2[i], b2[i] (stacked along dim 0)."""
+def route(entry, payload):
+    """Expert i has weights w1[i], b1[i], w2[i], b2[i] (payload["experts"], stacked along dim 0)."""
+    x, gate_weight, k = payload["x"], payload["gate_weight"], payload["k"]
+    w1, b1, w2, b2 = payload["experts"]
+    module_list, positional = payload["module_list"], payload["positional"]
     log = []
     with trusted():
         experts = [_Expert(i, w1[i], b1[i], w2[i], b2[i], log) for i in range(w1.shape[0])]
         container = nn.ModuleList(experts) if module_list else experts
+        before = {"x": x.detach().clone(), "gate_weight": gate_weight.detach().clone()}
     if k is None:
         out = entry(x, gate_weight, container)
     elif positional:
         out = entry(x, gate_weight, container, k)
     else:
         out = entry(x, gate_weight, container, k=k)
-    return {"output": out, "calls": log}
+    with trusted():
+        after = {"x": x, "gate_weight": gate_weight}
+        changed = [name for name, t in after.items() if not torch.equal(t.detach(), before[name])]
+    return {"output": out, "calls": log, "modified": changed}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import torch
 
-from drillcli.grader.api import Case, Failure, Result, close, seeded
+from drillcli.grader.api import SHOWN, Case, Failure, Result, close, describe, seeded
 
 
 def _experts(g: torch.Generator, e: int, d: int, hidden: int) -> list[tuple[torch.Tensor, ...]]:
@@ -50,6 +50,10 @@ def _case(name: str, seed: int, n: int, d: int, e: int, k: int | None, *, dtype:
 
     def check(result: Result) -> None:
         report = result.output
+        if report["modified"]:
+            changed = report["modified"]
+            verb = "was" if len(changed) == 1 else "were"
+            raise Failure(f"{' and '.join(changed)} {verb} modified in place; compute into a new tensor instead")
         close(report["output"], out.to(dtype), what="output", **tol)
         for i in range(e):
             calls = [rows for index, rows in report["calls"] if index == i]
@@ -61,9 +65,14 @@ def _case(name: str, seed: int, n: int, d: int, e: int, k: int | None, *, dtype:
                 raise Failure(f"expert {i} received {got} row(s); {routed[i]} token(s) are routed to it "
                               f"(each expert must run only on its own tokens)")
 
-    kwargs = {"k": k, "module_list": module_list, "positional": positional}
     stacked = tuple(torch.stack([w[j] for w in weights]) for j in range(4))
-    return Case(name, args=(x, gate, *stacked), kwargs=kwargs, driver="route", check=check, cuda_tol=1e-3,
+    container = "an nn.ModuleList" if module_list else "a list"
+    how = "default" if k is None else ("by position" if positional else "by keyword")
+    payload = {"x": x, "gate_weight": gate, "experts": stacked, "k": k, "module_list": module_list,
+               "positional": positional,
+               SHOWN: f"x {describe(x)}, gate_weight {describe(gate)}, {e} experts ({d} → {2 * d} → {d} MLPs) "
+                      f"in {container}, k={kk} ({how})"}
+    return Case(name, args=(payload,), driver="route", check=check, cuda_tol=1e-3,
                 description=f"N={n}, D={d}, E={e}, k={k}, tokens per expert {routed}")
 
 

@@ -1,5 +1,3 @@
-import torch
-
 
 def moe_forward(x, gate_weight, experts, k=2):
     probs = (x @ gate_weight.T).softmax(dim=-1)

@@ -1,4 +1,3 @@
-import torch
 
 
 def top_k_top_p_filter(logits, top_k=0, top_p=1.0):
