@@ -229,6 +229,7 @@ def _typed_flow(con: Console, view: CardView, keys: KeyReader, started: float) -
         card, McqCard) else []
     _show_choices(con, order)
     con.print(_hint(_typed_hint(card), view.can_undo))
+    first: int | None = None  # the first answer's proposal: a retyped answer was typed after seeing it
     while True:
         typed = _ask(con, keys)
         if typed is None or typed == "q":
@@ -240,7 +241,12 @@ def _typed_flow(con: Console, view: CardView, keys: KeyReader, started: float) -
             con.print(f"[yellow]{escape(checked.reason)}[/]; type it again.", highlight=False, soft_wrap=True)
             continue
         _show_feedback(con, card, checked)
-        action = _grade_bar(con, view, keys, started, checked.proposed, typed=True)
+        proposed = checked.proposed if first is None else min(first, checked.proposed)
+        if proposed < checked.proposed:
+            con.print(f"[dim]{RATING_NAMES[proposed]} stays proposed, as for your first answer (this one came "
+                      f"after seeing the answer); press {checked.proposed} if the first was only a typo.[/]")
+        first = proposed
+        action = _grade_bar(con, view, keys, started, proposed, typed=True)
         if not isinstance(action, _Retype):
             return action
         if con.is_terminal:

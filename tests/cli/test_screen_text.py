@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 from rich.console import Console
 
@@ -11,6 +12,7 @@ from drillcli.cli.report import render_report
 from drillcli.cli.session_view import card_name
 from drillcli.report.readiness import ChallengeMark, Interview
 from drillcli.study.plan import interview_moment
+from tests.cli.test_session_cli import drill, reviews
 from tests.report.test_readiness import DAY, TODAY, _report
 from tests.report.test_report import NOW
 
@@ -63,3 +65,10 @@ def test_words_and_bars_are_not_cut_on_a_narrow_terminal() -> None:
     words = text.split()
     assert "today's" in words and "done:" in words  # the countdown wraps at spaces, not inside words
     assert "█…" not in text  # the due-forecast bars are scaled to the width
+
+
+def test_an_answer_retyped_after_a_wrong_one_keeps_the_first_proposal(fixture_only: Path) -> None:
+    # wrong (sgd), take it back with u, type the answer just shown (adam), Enter accepts the proposal
+    result = drill("cards", "--topic", "optimizers", input="sgd\nu" + "adam\n\nq")
+    assert "Again stays proposed, as for your first answer" in result.output
+    assert reviews(fixture_only) == [("fx-short", 1)]
