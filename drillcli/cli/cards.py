@@ -86,10 +86,10 @@ def today(ctx: typer.Context) -> None:
     """Today's drill: due cards first, then new ones, then an offer of a timed challenge."""
     env = Env.of(ctx)
     options = session_options(env, QueueFilter(limit=env.config.session_limit), new=None, ahead=False)
-    from drillcli.cli.plan import first_screen
+    from drillcli.cli.plan import first_screen_lines
 
-    first_screen(console(), env)  # the interview countdown, and the challenges due after the cards
-    if not run_session(env, options, Asking()):  # Ctrl-C means "stop now", not "what next?"
+    lead = first_screen_lines(env)  # the interview countdown, and the challenges due after the cards
+    if not run_session(env, options, Asking(), lead=lead):  # Ctrl-C means "stop now", not "what next?"
         from drillcli.cli.challenge_review import offer_due_challenges
 
         offer_due_challenges(env)  # due challenges within today's time, else a new one
@@ -102,18 +102,22 @@ def session_options(env: Env, flt: QueueFilter, *, new: int | None, ahead: bool)
                           desired_retention=cfg.desired_retention)
 
 
-def run_session(env: Env, options: SessionOptions, asking: Asking) -> bool:
-    """Run a session in the terminal; True if it was interrupted (Ctrl-C)."""
+def run_session(env: Env, options: SessionOptions, asking: Asking, lead: list[str] | None = None) -> bool:
+    """Run a session in the terminal; True if it was interrupted (Ctrl-C). `lead`: lines of markup shown
+    above the first card (the screen is cleared for each card, so they go with it)."""
     con = console()
     require_width(con)
     session = StudySession(env.store, env.deck_refs, options, clock=utc_now, scheduler=env.scheduler)
     if session.planned == 0:
+        for line in lead or []:
+            con.print(line)
         render_nothing_due(con, session.summary(), options, asking, utc_now())
         return False
     deck = env.cards_for(session.plan)
     interrupted = False
+    notice = "\n".join([*(lead or []), intro(session)])
     try:
-        drive(con, KeyReader(), session, lambda cid, n: env.materialise(deck[cid], seed=n), intro(session))
+        drive(con, KeyReader(), session, lambda cid, n: env.materialise(deck[cid], seed=n), notice)
     except KeyboardInterrupt:
         interrupted = True
         con.print("\n[dim]Stopped. Every grade given so far is saved.[/]")

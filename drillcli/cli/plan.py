@@ -162,18 +162,17 @@ def countdown_line(c: Countdown) -> str:
     return f"{head} · {verdict}"
 
 
-def first_screen(con: Console, env: Env) -> None:
-    """What `drill` says before the first card: the countdown, and the challenges that follow the cards."""
+def first_screen_lines(env: Env) -> list[str]:
+    """What `drill` says before the first card (Rich markup): the countdown, and the challenges that follow
+    the cards. The card screen shows them above the first card: printed before it, the screen cleared for
+    the card would wipe them at once."""
     from drillcli.cli.challenge_review import daily_challenges, daily_line, due_board
 
     now = utc_now()
     b = due_board(env, now)  # reads only the due challenges' yaml: the first card comes sooner
     c = countdown(env, now, b)
-    if c is not None:
-        con.print(countdown_line(c))  # wrapped at words: soft wrap cuts words on a narrow terminal
     line = daily_line(daily_challenges(env, b)) if b.table else None
-    if line:
-        con.print(line)
+    return [x for x in (countdown_line(c) if c is not None else None, line) if x]
 
 
 # --- the plan on screen ---------------------------------------------------------------------------------

@@ -105,7 +105,7 @@ def _draw(con: Console, view: CardView) -> None:
     if con.is_terminal:
         con.clear()
     if view.notice:
-        con.print(view.notice, highlight=False, soft_wrap=True)
+        con.print(view.notice, highlight=False)  # wrapped at words, not cut inside one
     con.print(card_panel(view))
 
 

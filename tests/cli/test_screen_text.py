@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from drillcli.cli.report import render_report
 from drillcli.cli.session_view import card_name
 from drillcli.report.readiness import ChallengeMark, Interview
 from drillcli.study.plan import interview_moment
-from tests.cli.test_session_cli import drill, reviews
+from tests.cli.test_session_cli import _pty_session, _screens, drill, reviews
 from tests.report.test_readiness import DAY, TODAY, _report
 from tests.report.test_report import NOW
 
@@ -72,3 +73,12 @@ def test_an_answer_retyped_after_a_wrong_one_keeps_the_first_proposal(fixture_on
     result = drill("cards", "--topic", "optimizers", input="sgd\nu" + "adam\n\nq")
     assert "Again stays proposed, as for your first answer" in result.output
     assert reviews(fixture_only) == [("fx-short", 1)]
+
+
+def test_on_a_terminal_the_interview_countdown_stays_above_the_first_card(fixture_only: Path) -> None:
+    day = (date.today() + timedelta(days=9)).isoformat()
+    config = fixture_only / "config.toml"
+    config.write_text(config.read_text() + f"interview_date = {day}\n")
+    out = _pty_session([], [("1/", "q")])  # `drill` (the fixture bank has no challenge to offer after)
+    first_card = next(screen for screen in _screens(out) if "1/" in screen)
+    assert "Interview in 9 days" in first_card and "0 due" in first_card
