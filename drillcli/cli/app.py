@@ -305,7 +305,9 @@ def bank_lint(
 def bank_new_challenge(
     ctx: typer.Context,
     challenge_id: Annotated[str, typer.Argument(metavar="ID", help="The challenge id (also its entry point).")],
-    path: BankPath = None,
+    path: Annotated[Optional[Path], typer.Argument(  # noqa: UP045
+        metavar="PATH", help="The bank folder to create challenges/ID/ in. Default: the bundled bank.",
+        show_default=False)] = None,
     topic: Annotated[str, typer.Option(help=f"One of: {', '.join(TOPICS)}.")] = "basics",
     kind: Annotated[str, typer.Option(metavar="function|class",
                                       help="A function, or an nn.Module class named in CamelCase.")] = "function",

@@ -172,8 +172,12 @@ def rate_attempt(env: Env, con: Console, loop: ChallengeLoop, keys: KeyReader | 
     when = {r: human_delta(due - now) for r, due in preview(scheduler, cid, before, now).items()}
     con.print(f"Rating: [bold]{explain_rating(outcome)}[/] · back {when[proposed]}", soft_wrap=True)
     choices = " · ".join(f"{r} {RATING_NAMES[r]} ({when[r]})" for r in RATING_NAMES)
-    con.print(f"[dim]Enter keeps it · or change it: {choices}[/]", soft_wrap=True)
-    key = (keys or KeyReader()).key()
+    con.print(f"[dim]Enter keeps it · or change it: {choices}[/]")
+    try:
+        key = (keys or KeyReader()).key()
+    except KeyboardInterrupt:  # the attempt is saved already: keep the proposed rating rather than none
+        key = None
+        con.print("Ctrl-C: the proposed rating is kept.")
     rating = int(key) if key is not None and key in ("1", "2", "3", "4") else proposed
     after = review_challenge(scheduler, cid, before, rating, now)
     cs.record_challenge_review(db, rating=rating, proposed=proposed, reviewed_at=now, before=before, after=after,

@@ -115,17 +115,22 @@ CHALLENGE_STYLE = {"new": "dim", "started": "yellow", "due": "bold magenta", "sc
 
 
 def _render_challenges(rows: list[ChallengeRow]) -> None:
+    """One line per challenge; the title only where the terminal has room for it (ids are what one types)."""
     now = datetime.now(timezone.utc)
+    con = console()
+    with_title = con.width >= 140
     table = Table(title=f"{len(rows)} challenges", title_justify="left")
     table.add_column("id", no_wrap=True, min_width=max((len(r.id) for r in rows), default=2))  # typed: never cut
-    table.add_column("title", ratio=1)
+    if with_title:
+        table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=40)
     for col in ("topic", "level", "state", "due", "best", "tries"):
         table.add_column(col, justify="right" if col in ("best", "tries") else "left", no_wrap=True)
     for r in rows:
         state = f"[{CHALLENGE_STYLE.get(r.state, '')}]{r.state}[/]" + (" [green]✓[/]" if r.solved else "")
-        table.add_row(safe(r.id), safe(r.title), safe(r.topic), safe(r.difficulty), state, _when(r.due_at, now),
-                      _duration(r.best_s), str(r.attempts) if r.attempts else "[dim]–[/]")
-    console().print(table)
+        cells = [safe(r.topic), safe(r.difficulty), state, _when(r.due_at, now), _duration(r.best_s),
+                 str(r.attempts) if r.attempts else "[dim]–[/]"]
+        table.add_row(safe(r.id), *([safe(r.title)] if with_title else []), *cells)
+    con.print(table)
 
 
 def _when(due_at: str | None, now: datetime) -> str:
