@@ -243,8 +243,11 @@ def render_summary(con: Console, summary: SessionSummary, now: datetime) -> None
     con.rule("[bold]Session done")
     cards = f"{summary.cards} card{'s' if summary.cards != 1 else ''}"
     reviews = f"{summary.reviews} review{'s' if summary.reviews != 1 else ''}"
-    con.print(f"Reviewed [bold]{cards}[/] in {reviews} · Again {summary.again} · time {minutes}m{seconds:02d}s",
-              soft_wrap=True)
+    if summary.reviews == 0:
+        con.print("No card graded this time.")
+    else:
+        con.print(f"Reviewed [bold]{cards}[/] in {reviews} · Again {summary.again} · time {minutes}m{seconds:02d}s",
+                  soft_wrap=True)
     if summary.due_now:
         con.print(f"{summary.due_now} card{'s are' if summary.due_now != 1 else ' is'} due now.")
     elif summary.next_due:

@@ -82,3 +82,9 @@ def test_on_a_terminal_the_interview_countdown_stays_above_the_first_card(fixtur
     out = _pty_session([], [("1/", "q")])  # `drill` (the fixture bank has no challenge to offer after)
     first_card = next(screen for screen in _screens(out) if "1/" in screen)
     assert "Interview in 9 days" in first_card and "0 due" in first_card
+
+
+def test_a_session_ended_before_any_grade_says_so_in_words(fixture_only: Path) -> None:
+    result = drill("cards", input="q")
+    assert "No card graded this time." in result.output
+    assert "Reviewed 0 cards in 0 reviews" not in result.output
