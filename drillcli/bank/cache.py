@@ -69,8 +69,11 @@ class CardCache:
             try:
                 return cls(path)
             except sqlite3.DatabaseError:
-                for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-                    leftover.unlink(missing_ok=True)
+                try:
+                    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                        leftover.unlink(missing_ok=True)
+                except OSError:  # a read-only DRILL_HOME: do without the cache
+                    return None
             except (OSError, sqlite3.Error):
                 return None
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -76,6 +77,10 @@ class Env:
         path = paths.db_path()
         if self.read_only and not path.exists():
             return _empty_store()
+        if self.read_only and not (os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)):
+            from drillcli.store.db import connect_read_only
+
+            return Store(connect_read_only(path))
         return Store.open(path)
 
     @cached_property

@@ -39,6 +39,24 @@ def connect(path: Path, *, apply_migrations: bool = True, busy_timeout_ms: int =
     return db
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """The database as it is, for reading where DRILL_HOME cannot be written (a backup, a read-only mount):
+    nothing is created or migrated. A schema older than this drillcli's is one clear error."""
+    from drillcli.store.migrations import MIGRATIONS, applied
+
+    try:
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?immutable=1", uri=True, isolation_level=None)
+        done = applied(db) if db.execute("SELECT 1 FROM sqlite_master WHERE name = '_migrations'").fetchone() \
+            else []
+    except sqlite3.DatabaseError as exc:
+        raise explain(path, exc) from None
+    if done != [name for name, _ in MIGRATIONS]:
+        db.close()
+        raise DrillError(f"{path} is read-only and its schema is not this drillcli's ({len(done)} of "
+                         f"{len(MIGRATIONS)} migrations); open it once where it can be written")
+    return db
+
+
 def _ensure_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)

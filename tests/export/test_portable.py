@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -23,6 +27,7 @@ from drillcli.export.portable import (
 from drillcli.store.models import Attempt, CardState
 from drillcli.store.repo import Store
 
+ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
 
 
@@ -197,3 +202,53 @@ def test_a_damaged_database_is_one_clear_error_for_export_tune_and_report(drill_
         out = runner.invoke(app, args)
         assert out.exit_code != 0
         assert isinstance(out.exception, (DrillError, SystemExit)), (args, out.exception)
+
+
+def test_a_read_only_history_is_read_as_it_is(drill_home: Path, tmp_path: Path) -> None:
+    from drillcli.store.db import connect_read_only
+
+    make_history(drill_home, ["c1", "c2"], T0)
+    (drill_home / "drill.db").chmod(0o444)
+    db = connect_read_only(drill_home / "drill.db")
+    assert db.execute("SELECT count(*) FROM review").fetchone()[0] == 4
+    with pytest.raises(sqlite3.OperationalError):
+        db.execute("DELETE FROM review")
+    db.close()
+    old = tmp_path / "old.db"
+    sqlite3.connect(old).execute("CREATE TABLE card_state (card_id TEXT)").connection.close()
+    with pytest.raises(DrillError, match="read-only and its schema"):
+        connect_read_only(old)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to become uid 65534")
+def test_report_and_list_read_a_read_only_home_as_an_unprivileged_user() -> None:
+    import tempfile
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="drill-readonly-"))  # pytest's own folder is private to root
+    try:
+        _read_only_home_as_nobody(tmp_path)
+    finally:
+        for path in [tmp_path, *tmp_path.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        shutil.rmtree(tmp_path)
+
+
+def _read_only_home_as_nobody(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    make_history(home, ["c1", "c2"], T0)
+    tmp_path.chmod(0o755)
+    for path in [home, *home.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    env = {**os.environ, "DRILL_HOME": str(home), "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    probe = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c",
+                            "import drillcli"], env=env, capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("uid 65534 cannot reach the interpreter here")
+    for args in (["report", "--json"], ["list", "--json"]):
+        out = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+                              "-m", "drillcli", *args], env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        json.loads(out.stdout)
+    assert json.loads(subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-m", "drillcli", "report",
+         "--json"], env=env, capture_output=True, text=True, timeout=120).stdout)["reviews_total"] == 4
