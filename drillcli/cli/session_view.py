@@ -130,7 +130,8 @@ def card_panel(view: CardView) -> Panel:
         body = Markdown(prompt)
     else:
         body = Markdown(card.prompt)
-    return Panel(body, title=escape(header(view)), title_align="left", border_style="blue", padding=(1, 2))
+    title = Text(header(view), overflow="ellipsis")  # cut with '…' on a narrow terminal, never mid-separator
+    return Panel(body, title=title, title_align="left", border_style="blue", padding=(1, 2))
 
 
 # --- self-graded: explain, recall, cloze --------------------------------------------------------------

@@ -88,3 +88,18 @@ def test_a_session_ended_before_any_grade_says_so_in_words(fixture_only: Path) -
     result = drill("cards", input="q")
     assert "No card graded this time." in result.output
     assert "Reviewed 0 cards in 0 reviews" not in result.output
+
+
+def test_a_card_header_too_long_for_the_terminal_ends_with_an_ellipsis() -> None:
+    from datetime import datetime, timezone
+
+    from drillcli.cli.session_view import CardView, card_panel
+    from drillcli.study.scheduler import make_scheduler
+
+    card = RecallCard(id="c", type="recall", topic="cnn", prompt="Why?", answer="x")
+    view = CardView(card=card, index=1, total=3, state=None, scheduler=make_scheduler(), can_undo=False,
+                    clock=lambda: datetime.now(timezone.utc))
+    out = StringIO()
+    Console(file=out, width=36).print(card_panel(view))
+    top = out.getvalue().splitlines()[0]
+    assert top.startswith("╭─ CNN architectures · 1/3 ·") and "…" in top and "·─" not in top
