@@ -193,14 +193,24 @@ def render_plan(con: Console, plan: Plan, new_per_day: int = 10, challenge_budge
                   f"{', then reviews only' if q.intro_days < q.study_days else ''}; every due card and challenge "
                   "each day.")
         con.print(_today_line(plan.today))
-    con.print(_topic_table(plan))
+    con.print(_fit(_topic_table(plan, wide=con.width >= WIDE), con.width))
     if plan.targets:
-        con.print(_target_table(plan))
+        con.print(_fit(_target_table(plan), con.width))
     if plan.days:
-        con.print(_day_table(plan))
+        con.print(_fit(_day_table(plan), con.width))
     con.print(_verdict(plan))
     for line in _advice(plan, new_per_day, challenge_budget):
         con.print(f"[yellow]{line}[/]")
+
+
+WIDE = 100  # below this many columns, tables drop their borders (as the report's do)
+
+
+def _fit(table: Table, width: int) -> Table:
+    """Below WIDE columns, no borders: the room they took goes to the columns, so fewer headers are cut."""
+    if width < WIDE:
+        table.box, table.pad_edge = None, False
+    return table
 
 
 def _today_line(t: Today) -> str:
@@ -221,10 +231,13 @@ def _recall_cell(value: float | None) -> str:
     return f"[{style}]{value:.0%}[/]"
 
 
-def _topic_table(plan: Plan) -> Table:
+def _topic_table(plan: Plan, wide: bool = True) -> Table:
     table = Table(title="By topic: predicted recall now, and on the day if you stop now or follow the plan; "
                         "challenges not solved, and due by the day", title_justify="left")
-    for col in ("topic", "cards", "unseen", "now", "stop now", "plan", "unsolved", "due"):
+    # narrow: headers on two lines and shorter, so that the topic names stay whole in 60 columns
+    columns = ("topic", "cards", "unseen", "now", "stop now", "plan", "unsolved", "due") if wide else (
+        "topic", "cards", "new", "now", "stop\nnow", "plan", "to\nsolve", "due")
+    for col in columns:
         table.add_column(col, justify="left" if col == "topic" else "right")
     for t in plan.topics:
         table.add_row(safe(t.topic), str(t.cards), str(t.unseen), _pct(t.recall_now), _recall_cell(t.recall_on_day),
@@ -253,7 +266,7 @@ def _target_table(plan: Plan) -> Table:
 def _day_table(plan: Plan) -> Table:
     table = Table(title="Day by day (the simulation, every answer right)", title_justify="left")
     for col in ("day", "new cards", "reviews", "new challenges", "re-solves", "≈ min"):
-        table.add_column(col, justify="left" if col == "day" else "right")
+        table.add_column(col, justify="left" if col == "day" else "right", no_wrap=col == "day")
     days = plan.days
     shown = days if len(days) <= DAYS_SHOWN + 1 else [*days[:DAYS_SHOWN], days[-1]]
     for i, d in enumerate(shown):
@@ -330,6 +343,7 @@ def render_readiness(con: Console, readiness: dict[str, Any]) -> None:
     table = Table()
     for col in ("topic", "recall now", *(("on the day",) if dated else ()), "challenges solved", "due"):
         table.add_column(col, justify="left" if col == "topic" else "right")
+    _fit(table, con.width)
     for t in rows:
         day = (_recall_cell(t["recall_on_day"]),) if dated else ()
         table.add_row(safe(t["topic"]), _pct(t["recall_now"]), *day,

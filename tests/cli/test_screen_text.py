@@ -6,14 +6,17 @@ from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from drillcli.bank.schema import RecallCard
+from drillcli.bank.topics import TOPICS
 from drillcli.cli.report import render_report
 from drillcli.cli.session_view import card_name
 from drillcli.report.readiness import ChallengeMark, Interview
 from drillcli.study.plan import interview_moment
 from tests.cli.test_session_cli import _pty_session, _screens, drill, reviews
+from tests.conftest import run_drill
 from tests.report.test_readiness import DAY, TODAY, _report
 from tests.report.test_report import NOW
 
@@ -103,3 +106,15 @@ def test_a_card_header_too_long_for_the_terminal_ends_with_an_ellipsis() -> None
     Console(file=out, width=36).print(card_panel(view))
     top = out.getvalue().splitlines()[0]
     assert top.startswith("╭─ CNN architectures · 1/3 ·") and "…" in top and "·─" not in top
+
+
+def test_the_plan_at_60_columns_keeps_topic_names_and_numbers_whole(
+        drill_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # the bundled bank: all 13 topics
+    monkeypatch.setenv("COLUMNS", "60")
+    ran = run_drill("plan", "--interview", (date.today() + timedelta(days=10)).isoformat())
+    assert ran.returncode == 0, ran.stderr
+    lines = ran.stdout.splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    rows = {line.split()[0]: line.split() for line in lines if line.split() and line.split()[0] in TOPICS}
+    assert set(rows) == set(TOPICS)  # every topic named in full, none cut to 'normaliza…'
+    assert all(len(cells) == 8 for cells in rows.values())  # and all eight cells there, none cropped
