@@ -368,17 +368,21 @@ def render_intro(con: Console, plan: MockPlan, titles: dict[str, str]) -> None:
 
 def render_scorecard(con: Console, card: Scorecard, titles: dict[str, str]) -> None:
     con.rule("[bold]Scorecard")
-    con.print(item_table(card, titles))
+    con.print(item_table(card, titles, con.width))
     con.print(area_table(card))
     style = LEVEL_STYLE[card.level]
     con.print(f"Overall [bold {style}]{card.score:.0%}[/] ({card.level}) in {clock(card.seconds)} · "
               f"{safe(card.verdict)}")
 
 
-def item_table(card: Scorecard, titles: dict[str, str]) -> Table:
+AREA_COLUMN_FROM = 80  # narrower, the area column goes (the order and "By area" say it) and the question stays
+
+
+def item_table(card: Scorecard, titles: dict[str, str], width: int = AREA_COLUMN_FROM) -> Table:
     table = Table(title="Answers", title_justify="left", expand=True)
-    for col, justify in (("#", "right"), ("area", "left"), ("question", "left"), ("time", "right"),
-                         ("result", "left"), ("score", "right")):
+    with_area = width >= AREA_COLUMN_FROM
+    for col, justify in (("#", "right"), *((("area", "left"),) if with_area else ()), ("question", "left"),
+                         ("time", "right"), ("result", "left"), ("score", "right")):
         # the question gives way to the rest: cut short on one line, never wrapped
         question = col == "question"
         table.add_column(col, justify=justify, no_wrap=col != "result", overflow="ellipsis",  # type: ignore[arg-type]
@@ -386,7 +390,8 @@ def item_table(card: Scorecard, titles: dict[str, str]) -> Table:
     for item in card.items:
         title = item.title or titles.get(item.item_id) or item.item_id
         time_text = clock(item.seconds) if item.answered else "–"
-        table.add_row(str(item.position + 1), str(item.area), safe(_clip(title, 100)), time_text,
+        area = (str(item.area),) if with_area else ()
+        table.add_row(str(item.position + 1), *area, safe(_clip(title, 100)), time_text,
                       _result(item), f"{item_score(item):.0%}" if item.answered else "–")
     return table
 

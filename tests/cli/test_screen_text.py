@@ -118,3 +118,20 @@ def test_the_plan_at_60_columns_keeps_topic_names_and_numbers_whole(
     rows = {line.split()[0]: line.split() for line in lines if line.split() and line.split()[0] in TOPICS}
     assert set(rows) == set(TOPICS)  # every topic named in full, none cut to 'normaliza…'
     assert all(len(cells) == 8 for cells in rows.values())  # and all eight cells there, none cropped
+
+
+def test_the_mock_scorecard_at_60_columns_keeps_the_question_readable() -> None:
+    from drillcli.cli.mock import item_table
+    from drillcli.study.mock import Area, Item, ItemStatus, MockStatus, scorecard
+
+    items = [Item(0, Area.EXPLAIN, "a", ItemStatus.ANSWERED, 2.0, "How does dropout work and why does it help?",
+                  must_made=1, must_total=4, nice_total=3),
+             Item(1, Area.NUMERIC, "b", title="What is the output width of the conv?")]
+    card = scorecard(items, MockStatus.STOPPED, 2.0)
+    out = StringIO()
+    Console(file=out, width=60).print(item_table(card, {}, 60))
+    text = out.getvalue()
+    assert "How does dro" in text and "1/4 must · 0/3 nice" in text  # not "How …"
+    wide = StringIO()
+    Console(file=wide, width=120).print(item_table(card, {}, 120))
+    assert "explain" in wide.getvalue()  # wide enough: the area column is there
