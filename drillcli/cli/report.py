@@ -124,6 +124,12 @@ def _shade(count: int, top: int) -> str:
     return _SHADES[min(4, 1 + int(3 * count / max(top, 1)))]
 
 
+def _cell(count: int, top: int) -> str:
+    """A day of the heatmap: a shaded square, or a dot on a day without activity, so that the map still
+    reads without colour (a pipe, NO_COLOR)."""
+    return f"[{_shade(count, top)}]{'■' if count else '·'}[/]"
+
+
 def heatmap_panel(r: Report) -> Group:
     """The last 12 weeks as GitHub draws them: a column per week, a row per weekday, brighter = more."""
     days = r.heatmap
@@ -139,14 +145,13 @@ def heatmap_panel(r: Report) -> Group:
     lines = [f"[bold]Activity, last {len(weeks)} weeks[/]", f"[dim]{''.join(header).rstrip()}[/]"]
     for weekday in range(7):
         label = ("Mon", "", "Wed", "", "Fri", "", "Sun")[weekday]
-        cells = [f"[{_shade(w[weekday]['reviews'] + w[weekday]['solves'], top)}]■[/]" if weekday < len(w) else " "
-                 for w in weeks]
+        cells = [_cell(w[weekday]["reviews"] + w[weekday]["solves"], top) if weekday < len(w) else " " for w in weeks]
         lines.append(f"[dim]{label:<4}[/]" + " ".join(cells))
     total = sum(d["reviews"] for d in days)
     solves = sum(d["solves"] for d in days)
     active = sum(1 for d in days if d["reviews"] or d["solves"])
     lines.append(f"[dim]{total} reviews · {solves} accepted solves · active on {active} of {len(days)} days · "
-                 f"less [/][{_SHADES[0]}]■[/][{_SHADES[1]}]■[/][{_SHADES[3]}]■[/][{_SHADES[4]}]■[/][dim] more[/]")
+                 f"less [/]{_cell(0, 1)}[{_SHADES[1]}]■[/][{_SHADES[3]}]■[/][{_SHADES[4]}]■[/][dim] more[/]")
     return Group(*lines)
 
 

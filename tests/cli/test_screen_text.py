@@ -135,3 +135,10 @@ def test_the_mock_scorecard_at_60_columns_keeps_the_question_readable() -> None:
     wide = StringIO()
     Console(file=wide, width=120).print(item_table(card, {}, 120))
     assert "explain" in wide.getvalue()  # wide enough: the area column is there
+
+
+def test_the_heatmap_tells_active_days_from_idle_ones_without_colour() -> None:
+    lines = _plain().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Activity, last"))
+    grid = "".join(lines[start + 2:start + 9])
+    assert "■" in grid and "·" in grid  # the fixture history has reviews on a few days only
