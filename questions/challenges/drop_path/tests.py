@@ -5,8 +5,9 @@ checked by `check_mean` at the Hoeffding tolerance for a false rejection of PER_
 n >= 4096 samples that tolerance is at most 0.048, while the mistakes it is there for are off by 0.2
 or more). This file makes 9 such checks (one per output of the five `_stats` cases and the gradient
 case; two shares and one disagreement in the fresh-draw case), so a correct solution fails a run with
-probability below 9e-8 < 1e-7. The exact binomial tails are far smaller: the worst check (p = 0.5,
-n = 4096, tolerance 0.048, 6.2 standard errors) fails with probability 6.6e-10.
+probability below 9e-8; the independence case adds one check at INDEPENDENT = 5e-9, so 9.5e-8 < 1e-7
+in all. The exact binomial tails are far smaller: the worst check (p = 0.5, n = 4096, tolerance 0.048,
+6.2 standard errors) fails with probability 6.6e-10.
 Every other check is exact: a correct output is always per-sample and always x / (1 - p) where kept.
 """
 
@@ -17,6 +18,7 @@ import torch
 from drillcli.grader.api import Case, Failure, Result, check_mean, sampled_case, seeded
 
 PER_CHECK = 1e-8  # false-rejection bound of each statistical check
+INDEPENDENT = 5e-9  # the bound of the independence check (keeps the file's total below 1e-7)
 
 
 def _nonzero_input(shape, seed, dtype=torch.float32) -> torch.Tensor:
@@ -99,6 +101,24 @@ def _gradient(name, shape, p, seed) -> Case:
                         false_rejection=PER_CHECK, description="gradient = keep / (1 - p), per sample")
 
 
+def _independent(name, calls, p, seed) -> Case:
+    """Many calls on a batch of 2: both samples dropped in a share p² of them. Dropping a fixed number
+    of samples (the right share in a big batch, but not one draw per sample) never drops both."""
+    x = _nonzero_input((2, 3), seed)
+
+    def check(result: Result) -> None:
+        out = result.output
+        if not isinstance(out, torch.Tensor) or list(out.shape) != [calls, 2, 3]:
+            raise Failure(f"expected a tensor of x's shape [2, 3] from every call, got {type(out).__name__}"
+                          + (f" of shape {list(out.shape)}" if isinstance(out, torch.Tensor) else ""))
+        dropped = (out.reshape(calls, 2, -1) == 0).all(dim=2)
+        check_mean((dropped[:, 0] & dropped[:, 1]).double(), p * p, false_rejection=INDEPENDENT,
+                   what="share of calls on a batch of 2 that dropped both samples (one draw per sample)")
+
+    return sampled_case(name, (x, p), check, kwargs={"calls": calls}, driver="many", false_rejection=INDEPENDENT,
+                        description=f"{calls} calls on a batch of 2, p={p}: independent draws per sample")
+
+
 def _identity(name, x, **kwargs) -> Case:
     return Case(name=name, args=(x,), kwargs=kwargs, expected=x.clone(), atol=0.0, rtol=0.0,
                 description=f"{list(x.shape)}, {kwargs or 'defaults'}: returns x unchanged")
@@ -127,6 +147,7 @@ def cases(device: str) -> list[Case]:
         _stats("float64_keeps_dtype_p0.4", (8192, 8), 0.4, 5, dtype=torch.float64),
         _twice("fresh_draw_each_call", (4096, 8), 0.5, 6),
         _gradient("gradient_per_sample", (4096, 3, 2), 0.3, 8),
+        _independent("independent_draws_per_sample", 4096, 0.5, 13),
         _identity("default_p_is_identity", _nonzero_input((32, 16), 9)),
         _identity("eval_mode_identity", _nonzero_input((32, 16), 10), p=0.5, training=False),
         _identity("p0_identity_training", _nonzero_input((32, 16), 12), p=0.0, training=True),
