@@ -213,8 +213,9 @@ class _ForbiddenMode(TorchFunctionMode):
                 name = self.functions.get(func)
             except TypeError:
                 name = None
-            if name is None and _aten_name(func) in self.op_names:
-                name = f"torch.ops.aten.{_aten_name(func)}"
+            aten = _aten_name(func)
+            if name is None and aten is not None and _plain(aten) & self.op_names:
+                name = f"torch.ops.aten.{aten}"
             if name is not None:
                 GUARD.violation(name)
         return func(*args, **(kwargs or {}))
@@ -230,6 +231,12 @@ def _op_names(functions: dict[Any, str]) -> frozenset[str]:
         names.add(base)
         names.add(base.removeprefix("special_").removeprefix("linalg_"))
     return frozenset(names)
+
+
+def _plain(aten: str) -> set[str]:
+    """An aten op's name as called and without the namespace prefixes the same op is also exported under
+    (`special_log_softmax` is `log_softmax`)."""
+    return {aten, aten.removeprefix("special_").removeprefix("linalg_")}
 
 
 def _aten_name(func: Any) -> str | None:

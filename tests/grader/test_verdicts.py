@@ -50,6 +50,7 @@ CASES = [
     ("forbidden_at_import.py", "fx_softmax", "forbidden"),
     ("forbidden_then_loop.py", "fx_softmax", "forbidden"),
     ("forbidden_aten_op.py", "fx_softmax", "forbidden"),
+    ("forbidden_aten_special_op.py", "fx_softmax", "forbidden"),
     ("counter_good.py", "fx_counter", "accepted"),
     ("counter_not_class.py", "fx_counter", "missing_entry_point"),
     ("counter_uses_linear.py", "fx_counter", "forbidden"),
