@@ -27,7 +27,7 @@ from drillcli.bank.schema import CardBase, ExplainCard, NumericCard
 from drillcli.cli.cards import RETRY_EVERY_S, check_topic, utc_now
 from drillcli.cli.context import Env
 from drillcli.cli.keys import ENTER, SPACE, KeyReader
-from drillcli.cli.render import console, require_width, safe
+from drillcli.cli.render import clip, console, require_width, safe
 from drillcli.cli.session_view import (
     CardView,
     _ask,
@@ -391,7 +391,7 @@ def item_table(card: Scorecard, titles: dict[str, str], width: int = AREA_COLUMN
         title = item.title or titles.get(item.item_id) or item.item_id
         time_text = clock(item.seconds) if item.answered else "–"
         area = (str(item.area),) if with_area else ()
-        table.add_row(str(item.position + 1), *area, safe(_clip(title, 100)), time_text,
+        table.add_row(str(item.position + 1), *area, safe(clip(title, 100)), time_text,
                       _result(item), f"{item_score(item):.0%}" if item.answered else "–")
     return table
 
@@ -434,8 +434,3 @@ def render_saved(con: Console, card: Scorecard, mock_id: int) -> None:
 def _title(card: CardBase) -> str:
     """A card as the scorecard names it: its prompt, shortened, without quotes or code marks."""
     return card_name(card).strip("“”").replace("`", "")
-
-
-def _clip(text: str, width: int) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1] + "…"

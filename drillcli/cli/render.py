@@ -75,6 +75,12 @@ def short_interval(delta: timedelta) -> str:
     return human_delta(delta).removeprefix("in ")
 
 
+def clip(text: str, width: int) -> str:
+    """`text` on one line, at most `width` characters, ending in … when cut."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
 def local_time(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from drillcli.bank.challenges import load_challenges
 from drillcli.cli.context import Env
-from drillcli.cli.render import console, print_json, safe
+from drillcli.cli.render import clip, console, print_json, safe
 from drillcli.errors import DrillError
 from drillcli.report.build import RECENT_DAYS, Report, ReviewRow, build_report
 from drillcli.report.mocks import STATUS_WORDS, last_score, mock_history
@@ -212,7 +212,7 @@ def _most_asked_table(r: Report, wide: bool = True) -> Table:
     for row in r.most_asked:
         bar = 10 if wide else 0
         on_day = (_bar(row.get("recall_on_day"), bar),) if dated else ()
-        table.add_row(safe(_clip(row["prompt"], 60)), row["state"], _bar(row["recall_now"], bar), *on_day)
+        table.add_row(safe(clip(row["prompt"], 60)), row["state"], _bar(row["recall_now"], bar), *on_day)
     return table
 
 
@@ -222,7 +222,7 @@ def _weak_table(r: Report) -> Table:
         table.add_column(col, justify="left" if col == "card" else "right")
     for w in r.weak[:8]:
         leech = " [red]leech[/]" if w.leech else ""
-        table.add_row(safe(_clip(w.prompt or w.id, 60)) + leech, f"{w.retrievability:.0%}",
+        table.add_row(safe(clip(w.prompt or w.id, 60)) + leech, f"{w.retrievability:.0%}",
                       str(w.recent_fails), str(w.lapses))
     return table
 
@@ -259,8 +259,3 @@ def mock_table(r: Report, wide: bool = True) -> Table:
         table.add_row(when, safe(m["topic"] or "all"), STATUS_WORDS.get(m["status"], safe(m["status"])),
                       _bar(m["score"], 10 if wide else 0), *areas)
     return table
-
-
-def _clip(text: str, width: int) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1] + "…"

@@ -107,7 +107,7 @@ def note_fields(card: CardBase) -> tuple[str, list[str]]:
 
 
 def card_tags(card: CardBase) -> list[str]:
-    tags = [f"drill::topic::{card.topic}", f"drill::asked::{getattr(card, 'asked', 'medium')}",
+    tags = [f"drill::topic::{card.topic}", f"drill::asked::{card.asked}",
             f"drill::type::{card.type}"]
     if card.most_asked:
         tags.append("drill::most-asked")

@@ -52,7 +52,7 @@ def topic_markdown(topic: str, cards: list[CardBase]) -> str:
 
 
 def card_markdown(card: CardBase) -> str:
-    badges = [card.type, f"asked: {getattr(card, 'asked', 'medium')}"]
+    badges = [card.type, f"asked: {card.asked}"]
     if card.most_asked:
         badges.insert(0, "★ most asked")
     title = card.prompt.strip().splitlines()[0] if not isinstance(card, ClozeCard) else "Fill in the blanks"

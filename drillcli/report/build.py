@@ -165,7 +165,7 @@ def _readiness(cards: Sequence[CardLike], recall: dict[str, float]) -> dict[str,
     levels: dict[str, list[float]] = defaultdict(list)
     for c in cards:
         if not c.id.startswith("gen-"):
-            levels[str(getattr(c, "asked", "medium"))].append(recall.get(c.id, 0.0))
+            levels[str(c.asked)].append(recall.get(c.id, 0.0))
     weight = sum(ASKED_WEIGHT.get(k, 2) * len(v) for k, v in levels.items())
     score = sum(ASKED_WEIGHT.get(k, 2) * sum(v) for k, v in levels.items())
     return {"score": round(score / weight, 3) if weight else 0.0,
