@@ -537,7 +537,45 @@ def sampled_case(
                 description=f"{description}; {note}" if description else note)
 
 
+def raises_case(
+    name: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any] | None = None,
+    *,
+    exception: type[Exception] = ValueError,
+    description: str = "",
+) -> Case:
+    """The entry point called with these arguments must raise `exception` (a builtin, or a subclass of
+    it). Needs a driver.py with `from drillcli.grader.api import drive_raises  # noqa: F401`."""
+    wanted = exception.__name__
+    shown = ", ".join([*(describe(a) if isinstance(a, torch.Tensor) else repr(a) for a in args),
+                       *(f"{k}={v!r}" for k, v in (kwargs or {}).items())])
+
+    def check(result: Result) -> None:
+        out = result.output
+        if not (isinstance(out, dict) and out.get("matched")):
+            got = "no exception" if not isinstance(out, dict) or out.get("raised") is None else out["raised"]
+            raise Failure(f"must raise {wanted}; got {got}")
+
+    payload = {"args": tuple(args), "kwargs": dict(kwargs or {}), "exception": wanted, SHOWN: shown}
+    return Case(name=name, args=(payload,), driver="drive_raises", check=check,
+                description=description or f"({shown}): {wanted}")
+
+
 # ---- shared drivers: run in the submission's process (re-exported by a challenge's driver.py) -------
+
+def drive_raises(entry: Callable[..., Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """Call the entry point; report the exception it raised (its type's name) and whether it is the
+    builtin exception the case wants, or a subclass of it."""
+    import builtins
+
+    wanted = getattr(builtins, payload["exception"])
+    try:
+        entry(*payload["args"], **payload["kwargs"])
+    except Exception as exc:  # noqa: BLE001 - the type is what is judged
+        return {"raised": type(exc).__name__, "matched": isinstance(exc, wanted)}
+    return {"raised": None, "matched": False}
+
 
 def drive_module(
     entry: Callable[..., Any],

@@ -18,9 +18,11 @@ from drillcli.grader.api import (
     check_mean,
     drive_chain,
     drive_module,
+    drive_raises,
     drive_steps,
     hoeffding_tolerance,
     module_case,
+    raises_case,
     seeded,
     steps_case,
     tensor_case,
@@ -205,3 +207,30 @@ def test_module_reference_runs_a_reference_class_on_the_given_state() -> None:
     _judge(case, drive_module(_Good, case.args[0]))
     with pytest.raises(Failure, match="fc.weight.grad is None"):
         _judge(case, drive_module(_Detached, case.args[0]))
+
+
+def _check_p(x: torch.Tensor, p: float = 0.5) -> torch.Tensor:
+    if not 0 <= p <= 1:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    return x
+
+
+class _StrictP(ValueError):
+    pass
+
+
+def _check_p_subclass(x: torch.Tensor, p: float = 0.5) -> torch.Tensor:
+    if not 0 <= p <= 1:
+        raise _StrictP("out of range")
+    return x
+
+
+def test_raises_case_wants_the_exception_or_a_subclass_and_names_what_came_instead() -> None:
+    case = raises_case("p_too_big", (torch.ones(2, 3),), {"p": 1.5})
+    (payload,) = case.args
+    _judge(case, drive_raises(_check_p, payload))
+    _judge(case, drive_raises(_check_p_subclass, payload))
+    with pytest.raises(Failure, match="must raise ValueError; got no exception"):
+        _judge(case, drive_raises(lambda x, p: x, payload))
+    with pytest.raises(Failure, match="got TypeError"):
+        _judge(case, drive_raises(lambda x: x, payload))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import torch
 
-from drillcli.grader.api import Case, Failure, Result, check_mean, sampled_case, seeded
+from drillcli.grader.api import Case, Failure, Result, check_mean, raises_case, sampled_case, seeded
 
 PER_CHECK = 1e-8  # false-rejection bound of each statistical check
 INDEPENDENT = 5e-9  # the bound of the independence check (keeps the file's total below 1e-7)
@@ -125,16 +125,8 @@ def _identity(name, x, **kwargs) -> Case:
 
 
 def _raises(name, p, training) -> Case:
-    x = _nonzero_input((8, 4), 7)
-
-    def check(result: Result) -> None:
-        out = result.output
-        if not out["is_value_error"]:
-            got = "no exception" if out["raised"] is None else out["raised"]
-            raise Failure(f"p = {p} with training={training} must raise ValueError; got {got}")
-
-    return Case(name=name, args=(x,), kwargs={"p": p, "training": training}, driver="raises",
-                check=check, description=f"p={p}, training={training}: ValueError")
+    return raises_case(name, (_nonzero_input((8, 4), 7),), {"p": p, "training": training}, exception=ValueError,
+                       description=f"p={p}, training={training}: ValueError")
 
 
 def cases(device: str) -> list[Case]:

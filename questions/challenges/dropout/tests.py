@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from drillcli.grader.api import Case, Failure, Result, seeded
+from drillcli.grader.api import Case, Failure, Result, raises_case, seeded
 
 
 def _nonzero_input(shape, seed, dtype=torch.float32) -> torch.Tensor:
@@ -69,16 +69,8 @@ def _identity(name, x, **kwargs) -> Case:
 
 
 def _raises(name, p, training) -> Case:
-    x = _nonzero_input((4, 8), 7)
-
-    def check(result: Result) -> None:
-        out = result.output
-        if not out["is_value_error"]:
-            got = "no exception" if out["raised"] is None else out["raised"]
-            raise Failure(f"p = {p} with training={training} must raise ValueError; got {got}")
-
-    return Case(name=name, args=(x,), kwargs={"p": p, "training": training}, driver="raises",
-                check=check, description=f"p={p}, training={training}: ValueError")
+    return raises_case(name, (_nonzero_input((4, 8), 7),), {"p": p, "training": training}, exception=ValueError,
+                       description=f"p={p}, training={training}: ValueError")
 
 
 def _twice(name, shape, p, seed) -> Case:
