@@ -1,4 +1,5 @@
-"""`drill report` over a long history: 5,000 cards, 100,000 reviews and 500 challenge attempts.
+"""`drill report` over a long history: 5,000 cards beside the bundled bank, 100,000 reviews and 500 challenge
+attempts.
 
 Measures the whole command in its own process, terminal and HTML (target under 0.5 s each), against the
 baseline the other benches use, `drill --help`, in the same run. Run: python bench/report.py
@@ -43,7 +44,7 @@ def main() -> None:
         home, bank = Path(tmp) / "home", Path(tmp) / "bank"
         home.mkdir()
         ids = write_bank(bank, N_CARDS)
-        (home / "config.toml").write_text(f'include_bundled = false\nbanks = ["{bank}"]\n')
+        (home / "config.toml").write_text(f'banks = ["{bank}"]\n')
         now = time.time()
         write_history(home / "drill.db", ids, N_REVIEWS, now)
         write_attempts(home / "drill.db", now)

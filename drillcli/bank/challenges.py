@@ -5,13 +5,15 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
+from drillcli.bank.cache import CardCache, stamp_of
 from drillcli.bank.lines import line_of, strip_lines
-from drillcli.bank.schema import ChallengeMeta
-from drillcli.bank.yamlload import load_yaml
+from drillcli.bank.vocab import ChallengeInfo
 from drillcli.errors import DrillError, UsageError
+
+if TYPE_CHECKING:
+    from drillcli.bank.schema import ChallengeMeta
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,11 @@ class Challenge:
 
 
 def load_challenge(folder: Path) -> Challenge:
+    from pydantic import ValidationError
+
+    from drillcli.bank.schema import ChallengeMeta
+    from drillcli.bank.yamlload import load_yaml
+
     path = folder / "challenge.yaml"
     raw = load_yaml(path)
     if not isinstance(raw, dict):
@@ -109,6 +116,30 @@ def load_challenges(bank_dirs: list[Path]) -> list[Challenge]:
     folders = challenge_folders(bank_dirs)
     _refuse_duplicates(folders)
     return [load_challenge(folder) for folder in folders]
+
+
+def info(challenge: Challenge) -> ChallengeInfo:
+    m = challenge.meta
+    return ChallengeInfo(challenge.id, m.topic, m.difficulty, float(m.minutes), m.title)
+
+
+def challenge_infos(bank_dirs: list[Path], cache: CardCache | None) -> list[ChallengeInfo]:
+    """`info` of every challenge, in the order of `load_challenges`; a challenge.yaml that has not changed
+    since it was cached is not read (and no model is built)."""
+    folders = challenge_folders(bank_dirs)
+    _refuse_duplicates(folders)
+    out = []
+    for folder in folders:
+        path, found = folder / "challenge.yaml", None
+        stamp = stamp_of(path)
+        if cache is not None and stamp is not None:
+            found = cache.challenge(path, stamp)
+        if found is None:
+            found = info(load_challenge(folder))
+            if cache is not None and stamp is not None:
+                cache.store_challenge(path, stamp, found)
+        out.append(found)
+    return out
 
 
 def find_challenge(bank_dirs: list[Path], challenge_id: str) -> Challenge:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from drillcli.bank.schema import NumericCard
+from drillcli.bank.cache import CardRef
+
+if TYPE_CHECKING:
+    from drillcli.bank.schema import NumericCard
 
 SOURCE_FILE = "(generated)"
 MIB = 2**20
@@ -40,8 +43,15 @@ class Family:
     difficulty: Literal[1, 2, 3]
     draw: Callable[[random.Random], Question]
 
+    @property
+    def ref(self) -> CardRef:
+        """What a queue knows of the family's cards, without drawing one."""
+        return CardRef(self.id, self.topic, "numeric", False)
+
     def make(self, rng: random.Random) -> NumericCard:
         """A new card with sizes drawn from `rng`; its id is the family's id."""
+        from drillcli.bank.schema import NumericCard
+
         q = self.draw(rng)
         return NumericCard(
             id=self.id,

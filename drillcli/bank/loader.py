@@ -11,19 +11,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from pydantic import TypeAdapter, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from drillcli.bank.cache import CardCache, CardRef, ref_of, stamp_of
 from drillcli.bank.lines import line_of
-from drillcli.bank.schema import CARD_TYPES, FORMAT_VERSION, Card, CardBase, NumericCard
 from drillcli.bank.topics import TOPICS
+from drillcli.bank.vocab import FORMAT_VERSION
 from drillcli.errors import DrillError
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+    from drillcli.bank.schema import CardBase
+
+# The pydantic models are imported where a card is validated or built: a command that only reads the card
+# cache (the report, a listing, completion) never pays for them.
 
 
 @cache
 def _card_adapter() -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
+    from drillcli.bank.schema import Card
+
     return TypeAdapter(Card)
 
 
@@ -59,6 +69,15 @@ class Bank:
         if wanted and self._cache is not None:
             self._built.update(self._cache.cards(self._files, wanted))
         return {i: self._built[i] for i in ids if i in self._built}
+
+    def prompts(self, ids: Iterable[str]) -> dict[str, str]:
+        """The prompts of these cards (unknown ids are left out), without building a card that is cached."""
+        ids = list(ids)
+        out = {i: self._built[i].prompt for i in ids if i in self._built}
+        wanted = [i for i in ids if i not in out]
+        if wanted and self._cache is not None:
+            out.update(self._cache.prompts(self._files, wanted))
+        return out
 
     @property
     def cards(self) -> list[CardBase]:
@@ -119,11 +138,15 @@ def load_bank(dirs: list[Path], *, use_cache: bool = True) -> Bank:
     return Bank.of(dirs, cards)
 
 
-def _load_cached(dirs: list[Path]) -> Bank | None:
-    """The bank from the cache, refreshing the files that changed; None if there is no usable cache."""
+def open_card_cache() -> CardCache | None:
     from drillcli import paths
 
-    store = CardCache.open(paths.cache_dir() / "cards.db")
+    return CardCache.open(paths.cache_dir() / "cards.db")
+
+
+def _load_cached(dirs: list[Path]) -> Bank | None:
+    """The bank from the cache, refreshing the files that changed; None if there is no usable cache."""
+    store = open_card_cache()
     if store is None:
         return None
     files = [f for d in dirs if d.is_dir() for f in card_files(d)]
@@ -236,7 +259,10 @@ def _unknown_topic(topic: object) -> str:
 
 
 def _parse_card(path: Path, entry: Any, default_topic: str | None) -> tuple[CardBase | None, list[Problem]]:
+    from pydantic import ValidationError
+
     from drillcli.bank.lines import strip_lines
+
     file = str(path)
     if not isinstance(entry, dict):
         return None, [Problem(file, 0, "each card must be a mapping")]
@@ -255,6 +281,8 @@ def _parse_card(path: Path, entry: Any, default_topic: str | None) -> tuple[Card
 
 def _precheck(file: str, entry: dict[str, Any], data: dict[str, Any]) -> list[Problem]:
     """Checks whose pydantic message would be unclear: identity, type and topic."""
+    from drillcli.bank.schema import CARD_TYPES
+
     label = f"card {data.get('id')!r}: " if data.get("id") else ""
     if "id" not in data:
         return [Problem(file, line_of(entry), "card has no id")]
@@ -305,6 +333,8 @@ def _friendly(message: str, err: Any) -> str:
 
 
 def _semantic_checks(file: str, entry: dict[str, Any], card: CardBase) -> list[Problem]:
+    from drillcli.bank.schema import NumericCard
+
     problems = []
     if isinstance(card, NumericCard):
         if card.tolerance is None:

@@ -6,12 +6,13 @@ Pydantic validates each YAML mapping; the loader adds the file and line each obj
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-FORMAT_VERSION = 1
+from drillcli.bank.vocab import ASKED_ORDER as ASKED_ORDER
+from drillcli.bank.vocab import FORMAT_VERSION as FORMAT_VERSION  # both live in vocab, free of pydantic
+from drillcli.bank.vocab import Asked as Asked
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 CLOZE_BLANK = re.compile(r"\{\{(.+?)\}\}")
@@ -19,18 +20,6 @@ CLOZE_BLANK = re.compile(r"\{\{(.+?)\}\}")
 CardType = Literal["explain", "recall", "cloze", "numeric", "mcq", "short"]
 CARD_TYPES: tuple[str, ...] = ("explain", "recall", "cloze", "numeric", "mcq", "short")
 TYPED_ANSWER_TYPES = frozenset({"numeric", "mcq", "short"})
-
-
-class Asked(StrEnum):
-    """How often interviews ask a card's question, judged from how many independent public question
-    lists ask it (high: most lists; medium: several; low: few or only as a follow-up)."""
-
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-
-ASKED_ORDER: dict[Asked, int] = {Asked.HIGH: 0, Asked.MEDIUM: 1, Asked.LOW: 2}
 
 
 class _Strict(BaseModel):

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from drillcli.bank.challenges import Challenge, load_challenges
+from drillcli.bank.challenges import Challenge, info, load_challenges
+from drillcli.bank.vocab import ChallengeInfo
 from drillcli.cli.context import Env
 from drillcli.cli.keys import KeyReader
 from drillcli.cli.render import console, human_delta, safe
 from drillcli.store import challenge_states as cs
 from drillcli.study.challenge_schedule import (
-    ChallengeInfo,
     ChallengeStatus,
     Standing,
     due_within,
@@ -36,11 +36,6 @@ if TYPE_CHECKING:
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def info(challenge: Challenge) -> ChallengeInfo:
-    m = challenge.meta
-    return ChallengeInfo(challenge.id, m.topic, m.difficulty, float(m.minutes), m.title)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ import typer
 if TYPE_CHECKING:
     import fsrs
 
+    from drillcli.bank.schema import CardBase
+    from drillcli.bank.vocab import ChallengeInfo
+
 from drillcli import paths
-from drillcli.bank.cache import CardRef, ref_of
+from drillcli.bank.cache import CardRef
 from drillcli.bank.loader import Bank, load_bank
-from drillcli.bank.schema import CardBase
 from drillcli.config import Config, bank_dirs, load_config
 from drillcli.store.repo import Store
 
@@ -42,18 +44,32 @@ class Env:
     def bank_dirs(self) -> list[Path]:
         return bank_dirs(self.config, self.extra_banks)
 
+    @property
+    def use_cache(self) -> bool:
+        # The card cache lives in DRILL_HOME: a read-only command does not create one to fill it.
+        return not (self.read_only and not paths.drill_home().exists())
+
     @cached_property
     def bank(self) -> Bank:
-        # The card cache lives in DRILL_HOME: a read-only command does not create one to fill it.
-        return load_bank(self.bank_dirs, use_cache=not (self.read_only and not paths.drill_home().exists()))
+        return load_bank(self.bank_dirs, use_cache=self.use_cache)
+
+    @cached_property
+    def challenge_infos(self) -> list[ChallengeInfo]:
+        """Every challenge's id, topic, difficulty, minutes and title, from the cache when it can be."""
+        from drillcli.bank.challenges import challenge_infos
+        from drillcli.bank.loader import open_card_cache
+
+        return challenge_infos(self.bank_dirs, open_card_cache() if self.use_cache else None)
 
     @cached_property
     def deck_refs(self) -> list[CardRef]:
         """Every card a session can show, cheaply: the bank's, then one per generated family."""
         refs = list(self.bank.refs)
         if self.config.include_bundled:
+            from drillcli.bank.generated import FAMILIES
+
             known = {r.id for r in refs}
-            refs += [ref_of(c) for c in _generated_cards() if c.id not in known]
+            refs += [f.ref for f in FAMILIES if f.id not in known]
         return refs
 
     @cached_property
@@ -67,6 +83,14 @@ class Env:
         if missing and self.config.include_bundled:
             generated = {c.id: c for c in _generated_cards()}
             found.update({i: generated[i] for i in missing if i in generated})
+        return found
+
+    def prompts(self, ids: list[str]) -> dict[str, str]:
+        """The prompts of these cards; a cached card's is read without building the card."""
+        found = self.bank.prompts(ids)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            found.update({i: c.prompt for i, c in self.cards_for(missing).items()})
         return found
 
     def materialise(self, card: CardBase, seed: int) -> CardBase:

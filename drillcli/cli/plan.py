@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from drillcli.bank.vocab import ChallengeInfo
 from drillcli.cli.context import Env
 from drillcli.cli.render import console, print_json, safe
 from drillcli.errors import UsageError
@@ -307,20 +308,22 @@ def _advice(plan: Plan, new_per_day: int, budget: int) -> list[str]:
 # --- readiness in `drill report` ------------------------------------------------------------------------
 
 
-def report_interview(env: Env, now: datetime, challenges: list[Any]) -> Any:
+def report_interview(env: Env, now: datetime, infos: list[ChallengeInfo]) -> Any:
     """What the report's readiness needs: the interview (if set), today's plan, each challenge's standing."""
-    from drillcli.cli.challenge_review import board
     from drillcli.report.readiness import ChallengeMark, Interview
-    from drillcli.study.challenge_schedule import ChallengeStatus
+    from drillcli.store.challenge_states import challenge_states
+    from drillcli.study.challenge_schedule import ChallengeStatus, standings
     from drillcli.study.plan import interview_moment
 
-    b = board(env, now, challenges)
-    marks = [ChallengeMark(c.id, c.meta.topic, b.table[c.id].solved, b.table[c.id].status is ChallengeStatus.DUE)
-             for c in b.challenges]
+    table = standings(infos, challenge_states(env.store.db), env.store.attempts(), now)
+    marks = [ChallengeMark(c.id, c.topic, table[c.id].solved, table[c.id].status is ChallengeStatus.DUE)
+             for c in infos]
     day = env.config.interview_date
     if day is None:
         return Interview(challenges=marks)
-    c = countdown(env, now, b)
+    from drillcli.cli.challenge_review import due_board
+
+    c = countdown(env, now, due_board(env, now))  # as `drill` counts it: reads only the due challenges' yaml
     today = c.to_dict()["today"] if c is not None else None
     return Interview(day, interview_moment(day, now), days_left(day, now), today, marks)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import typer
@@ -10,11 +10,10 @@ from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 
-from drillcli.bank.challenges import load_challenges
 from drillcli.cli.context import Env
 from drillcli.cli.render import clip, console, print_json, safe
 from drillcli.errors import DrillError
-from drillcli.report.build import RECENT_DAYS, Report, ReviewRow, build_report
+from drillcli.report.build import Report, build_report
 from drillcli.report.mocks import STATUS_WORDS, last_score, mock_history
 from drillcli.store.repo import Store
 
@@ -34,27 +33,25 @@ def report_command(ctx: typer.Context, *, days: int, as_json: bool, html: Path |
 
 
 def make_report(env: Env, days: int) -> Report:
+    from drillcli.cli.plan import report_interview
+    from drillcli.report.build import attempt_days
     from drillcli.store import activity
 
     store = env.store
     now = datetime.now(timezone.utc)
-    since = now - timedelta(days=max(days, RECENT_DAYS))  # the heatmap and streak come grouped from SQLite
-    challenges = load_challenges(env.bank_dirs)
-    from drillcli.cli.plan import report_interview
-
+    challenges = env.challenge_infos
+    attempts = store.attempts()
     report = build_report(
         cards=env.deck_refs,
         states=store.card_states(),
-        reviews=[ReviewRow(*row) for row in activity.reviews_since(store.db, since)],
-        attempts=store.attempts(),
+        reviews=activity.review_stats(store.db, now, days, also_active=attempt_days(attempts)),  # grouped in SQLite
+        attempts=attempts,
         challenge_ids=[c.id for c in challenges],
         now=now,
         days=days,
         scheduler=env.scheduler,
-        per_day=activity.reviews_per_local_day(store.db),
-        reviews_total=activity.review_total(store.db),
         interview=report_interview(env, now, challenges),  # the countdown; readiness per topic and on the day
-        prompts=lambda ids: {i: c.prompt for i, c in env.cards_for(ids).items()},
+        prompts=env.prompts,
     )
     return _with_mocks(report, store, now)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import fsrs
@@ -13,17 +14,26 @@ import fsrs
 from drillcli.bank.topics import TOPICS, topic_title
 from drillcli.report.cardlike import CardLike
 from drillcli.report.readiness import Interview, interview_readiness, recall_on
-from drillcli.store.models import Attempt, CardState, from_ts
+from drillcli.report.review_stats import (
+    HEATMAP_WEEKS,
+    RECENT_DAYS,
+    ReviewRow,
+    ReviewStats,
+    first_window_day,
+    stats_from_rows,
+    window_days,
+)
+from drillcli.store.models import Attempt, CardState
 from drillcli.study.queue import end_of_day
-from drillcli.study.scheduler import retrievability
+from drillcli.study.scheduler import retrievabilities
 
 Prompts = Callable[[list[str]], dict[str, str]]  # card ids -> their prompts, built only for what is shown
 
-HEATMAP_WEEKS = 12
+__all__ = ["HEATMAP_WEEKS", "RECENT_DAYS", "Report", "ReviewRow", "ReviewStats", "build_report", "window_days"]
+
 FORECAST_DAYS = 14
 MASTERED_STABILITY_DAYS = 21
 WEAK_RECALL = 0.85
-RECENT_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -98,59 +108,46 @@ class Report:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class ReviewRow:
-    card_id: str
-    rating: int
-    at: datetime
-    state_before: str | None
-
-
 def build_report(
     cards: Sequence[CardLike],
     states: dict[str, CardState],
-    reviews: Iterable[ReviewRow],
+    reviews: ReviewStats | Iterable[ReviewRow],
     attempts: Sequence[Attempt],
     challenge_ids: Sequence[str],
     now: datetime,
     days: int = 30,
     scheduler: fsrs.Scheduler | None = None,
-    per_day: dict[date, int] | None = None,
-    reviews_total: int | None = None,
     prompts: Prompts | None = None,
     interview: Interview | None = None,
 ) -> Report:
-    """Pure aggregation: everything comes in, `now` included. `reviews` must hold at least the reviews of
-    the last `max(days, window_days())` days; `per_day` (reviews per local day, all time) and
-    `reviews_total` default to what `reviews` holds."""
+    """Pure aggregation: everything comes in, `now` included. `reviews` is the review log grouped
+    (`ReviewStats`, as SQLite groups a long history) or its rows (every one, or at least those of the period,
+    the last 30 days and the heatmap's window)."""
     scheduler = scheduler or fsrs.Scheduler(enable_fuzzing=False)
+    stats = reviews if isinstance(reviews, ReviewStats) else stats_from_rows(reviews, now, days)
     by_id = {c.id: c for c in cards}
     prompt_of = prompts or (lambda ids: {i: str(getattr(by_id[i], "prompt", i)) for i in ids})
     live_states = {cid: s for cid, s in states.items() if cid in by_id}
-    recall = {cid: retrievability(scheduler, s, now) for cid, s in live_states.items()}
-    period_start = now - timedelta(days=days)
-    review_list = list(reviews)
-    in_period = [r for r in review_list if r.at >= period_start]
-    if per_day is None:
-        per_day = Counter(r.at.astimezone().date() for r in review_list)
+    recall = retrievabilities(scheduler, live_states, now)
     interview = interview or Interview()
     on_day = recall_on(scheduler, live_states, interview.at)  # predicted recall on the interview day
+    tomorrow = end_of_day(now)
     return Report(
         generated_at=now.isoformat(timespec="seconds"),
         days=days,
-        reviews_total=len(review_list) if reviews_total is None else reviews_total,
-        reviews_in_period=len(in_period),
+        reviews_total=stats.total,
+        reviews_in_period=stats.in_period,
         cards=_card_counts(by_id, live_states),
-        due_today=sum(1 for s in live_states.values() if s.due < end_of_day(now)),
-        topics=_topics(cards, live_states, in_period, now, recall),
+        due_today=sum(1 for s in live_states.values() if s.due < tomorrow),
+        topics=_topics(cards, live_states, stats.outcomes, now, recall),
         challenges=_challenges(attempts, challenge_ids),
-        streak_days=streak(_active_days(per_day, attempts), now),
-        weak=_weak(by_id, live_states, recall, review_list, now, prompt_of),
+        streak_days=streak(_active_days(stats, attempts), now),
+        weak=_weak(by_id, live_states, recall, stats.recent_fails, prompt_of),
         leeches=sum(1 for s in live_states.values() if s.is_leech),
-        daily=_daily(in_period, now, days),
+        daily=_daily(stats.per_day, now, days),
         forecast=_forecast(live_states, now, FORECAST_DAYS),
         most_asked=_most_asked(cards, live_states, recall, on_day, interview, prompt_of),
-        heatmap=_heatmap(per_day, attempts, now),
+        heatmap=_heatmap(stats.per_day, attempts, now),
         recall_now=round(sum(recall.values()) / len(recall), 3) if recall else None,
         readiness=_readiness(cards, recall) | interview_readiness(cards, recall, on_day, interview),
     )
@@ -197,13 +194,15 @@ def _card_counts(by_id: dict[str, CardLike], states: dict[str, CardState]) -> di
             "relearning": counts["relearning"]}
 
 
-def _topics(cards: Sequence[CardLike], states: dict[str, CardState], period: list[ReviewRow],
+def _topics(cards: Sequence[CardLike], states: dict[str, CardState], outcomes: dict[str, tuple[int, int]],
             now: datetime, recall: dict[str, float]) -> list[TopicRow]:
+    """Retention: the share of the period's reviews of cards in the review state that were passed."""
     topic_of = {c.id: c.topic for c in cards}
-    passed: dict[str, list[bool]] = defaultdict(list)
-    for r in period:
-        if r.state_before == "review" and r.card_id in topic_of:
-            passed[topic_of[r.card_id]].append(r.rating > 1)
+    passed: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for cid, (ok, n) in outcomes.items():
+        if cid in topic_of:
+            passed[topic_of[cid]][0] += ok
+            passed[topic_of[cid]][1] += n
     per_topic: dict[str, list[CardLike]] = defaultdict(list)
     for c in cards:
         per_topic[c.topic].append(c)
@@ -211,12 +210,12 @@ def _topics(cards: Sequence[CardLike], states: dict[str, CardState], period: lis
     for topic in [t for t in TOPICS if t in per_topic] + sorted(set(per_topic) - set(TOPICS)):
         members = per_topic[topic]
         seen = [states[c.id] for c in members if c.id in states]
-        outcomes = passed.get(topic, [])
+        ok, n = passed.get(topic, (0, 0))
         recalls = [recall[c.id] for c in members if c.id in recall]
         mastered = sum(1 for s in seen if s.state == "review" and (s.stability or 0) >= MASTERED_STABILITY_DAYS)
         rows.append(TopicRow(
             topic=topic, title=topic_title(topic), cards=len(members), reviewed=len(seen),
-            retention=round(sum(outcomes) / len(outcomes), 3) if outcomes else None,
+            retention=round(ok / n, 3) if n else None,
             due=sum(1 for s in seen if s.due <= now),
             mastered=mastered,
             recall_now=round(sum(recalls) / len(recalls), 3) if recalls else None,
@@ -234,7 +233,7 @@ def _challenges(attempts: Sequence[Attempt], challenge_ids: Sequence[str]) -> Ch
         attempted=len(per),
         solved=sum(1 for r in rows if r.solved),
         attempts=len(attempts),
-        available=len(challenge_ids),
+        available=len(set(challenge_ids) | set(per)),  # a challenge of a bank since removed still counts
         timed_solved=len({a.challenge_id for a in attempts if a.timed and a.verdict == "accepted"}),
         verdicts=dict(Counter(a.verdict for a in attempts)),
         by_challenge=rows,
@@ -254,15 +253,13 @@ def _challenge_row(cid: str, tries: list[Attempt]) -> ChallengeRow:
     )
 
 
-def _active_days(per_day: dict[date, int], attempts: Sequence[Attempt]) -> set[date]:
-    days = {d for d, n in per_day.items() if n}
-    days |= {a.finished_at.astimezone().date() for a in attempts}
-    return days
+def attempt_days(attempts: Sequence[Attempt]) -> set[date]:
+    """The local days on which a challenge attempt ended."""
+    return {a.finished_at.astimezone().date() for a in attempts}
 
 
-def window_days(now: datetime) -> int:
-    """How far back the heatmap reaches, in days (12 weeks, back to a Monday)."""
-    return now.astimezone().date().weekday() + 7 * (HEATMAP_WEEKS - 1) + 1
+def _active_days(stats: ReviewStats, attempts: Sequence[Attempt]) -> set[date]:
+    return {d for d, n in stats.per_day.items() if n} | set(stats.earlier_days) | attempt_days(attempts)
 
 
 def streak(active: set[date], now: datetime) -> int:
@@ -278,18 +275,16 @@ def streak(active: set[date], now: datetime) -> int:
 
 
 def _weak(by_id: dict[str, CardLike], states: dict[str, CardState], recall: dict[str, float],
-          reviews: list[ReviewRow], now: datetime, prompt_of: Prompts, top: int = 10) -> list[WeakCard]:
+          fails: dict[str, int], prompt_of: Prompts, top: int = 10) -> list[WeakCard]:
     """Cards that are actually weak: predicted recall now below 85%, or forgotten (Again) in the last 30
     days, learning steps included. A card whose recall is effectively certain is never listed."""
-    since = now - timedelta(days=RECENT_DAYS)
-    fails = Counter(r.card_id for r in reviews if r.rating == 1 and r.at >= since)
     scored = []
     for cid, s in states.items():
         r = recall[cid]
-        if r >= 0.995 or not (r < WEAK_RECALL or fails[cid]):
+        if r >= 0.995 or not (r < WEAK_RECALL or fails.get(cid)):
             continue
         scored.append(WeakCard(cid, by_id[cid].topic, s.lapses, round(r, 3), s.is_leech,
-                               recent_fails=fails[cid]))
+                               recent_fails=fails.get(cid, 0)))
     scored.sort(key=lambda w: (w.retrievability - 0.1 * w.recent_fails - 0.05 * w.lapses, w.id))
     prompts = prompt_of([w.id for w in scored[:top]])
     return [replace(w, prompt=prompts.get(w.id, w.id)) for w in scored[:top]]
@@ -297,28 +292,25 @@ def _weak(by_id: dict[str, CardLike], states: dict[str, CardState], recall: dict
 
 def _heatmap(per_day: dict[date, int], attempts: Sequence[Attempt], now: datetime) -> list[dict[str, Any]]:
     """One entry per local day of the last 12 weeks, starting on a Monday: reviews and challenges solved."""
-    today = now.astimezone().date()
     span = window_days(now)
-    first = today - timedelta(days=span - 1)
+    first = first_window_day(now)
     solves = Counter(a.finished_at.astimezone().date() for a in attempts if a.verdict == "accepted")
     return [{"date": (first + timedelta(days=i)).isoformat(), "reviews": per_day.get(first + timedelta(days=i), 0),
              "solves": solves[first + timedelta(days=i)]} for i in range(span)]
 
 
-def _daily(period: list[ReviewRow], now: datetime, days: int) -> list[dict[str, Any]]:
-    counts = Counter(r.at.astimezone().date() for r in period)
+def _daily(per_day: dict[date, int], now: datetime, days: int) -> list[dict[str, Any]]:
+    """Reviews on each of the period's last (at most 30) local days; each of those days lies in the period."""
     today = now.astimezone().date()
     span = min(days, 30)
-    return [{"date": (today - timedelta(days=i)).isoformat(), "reviews": counts[today - timedelta(days=i)]}
+    return [{"date": (today - timedelta(days=i)).isoformat(), "reviews": per_day.get(today - timedelta(days=i), 0)}
             for i in reversed(range(span))]
 
 
 def _forecast(states: dict[str, CardState], now: datetime, days: int = FORECAST_DAYS) -> list[dict[str, Any]]:
+    """Cards due on each of the next `days` local days, today counting everything overdue."""
     today = now.astimezone().date()
-    counts = Counter(max(s.due.astimezone().date(), today) for s in states.values())
-    return [{"date": (today + timedelta(days=i)).isoformat(), "due": counts[today + timedelta(days=i)]}
-            for i in range(days)]
-
-
-def review_rows(raw: Iterable[tuple[str, int, float, str | None]]) -> list[ReviewRow]:
-    return [ReviewRow(card_id, rating, from_ts(ts), before) for card_id, rating, ts, before in raw]
+    ends = [datetime.combine(today + timedelta(days=i + 1), time()).astimezone().astimezone(timezone.utc)
+            for i in range(days)]  # local midnights, in UTC as the states' due times are (a faster comparison)
+    counts = Counter(bisect_right(ends, s.due) for s in states.values())
+    return [{"date": (today + timedelta(days=i)).isoformat(), "due": counts[i]} for i in range(days)]

@@ -19,7 +19,7 @@ import fsrs
 from drillcli.bank.topics import TOPICS, topic_title
 from drillcli.report.cardlike import CardLike
 from drillcli.store.models import CardState
-from drillcli.study.scheduler import retrievability
+from drillcli.study.scheduler import retrievabilities
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Interview:
 def recall_on(scheduler: fsrs.Scheduler, states: dict[str, CardState], at: datetime | None) -> dict[str, float]:
     if at is None:
         return {}
-    return {cid: retrievability(scheduler, s, at) for cid, s in states.items()}
+    return retrievabilities(scheduler, states, at)
 
 
 def interview_readiness(cards: Sequence[CardLike], recall_now: dict[str, float], on_day: dict[str, float],

@@ -1,29 +1,77 @@
-"""Read-only queries the report needs over a long history, grouped and filtered in SQLite."""
+"""Read-only queries the report needs over a long history, grouped and filtered in SQLite.
+
+Every query reads a time range through the `review_time` index: a year of daily practice is 100,000 rows,
+and the report needs only counts of them.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime
+from collections.abc import Collection
+from datetime import date, datetime, time, timedelta
 
+from drillcli.report.review_stats import RECENT_DAYS, ReviewStats, first_window_day
 from drillcli.store.db import guarded_query
-from drillcli.store.models import from_ts, to_ts
+from drillcli.store.models import to_ts
+
+_COUNT_BETWEEN = "SELECT count(*) FROM review WHERE reviewed_at >= ? AND reviewed_at < ?"
+_ANY_BETWEEN = "SELECT EXISTS (SELECT 1 FROM review WHERE reviewed_at >= ? AND reviewed_at < ?)"
 
 
 @guarded_query
-def reviews_per_local_day(db: sqlite3.Connection) -> dict[date, int]:
-    """Reviews on each local calendar day, over the whole history."""
-    rows = db.execute("SELECT date(reviewed_at, 'unixepoch', 'localtime') AS d, count(*) FROM review GROUP BY d")
-    return {date.fromisoformat(d): n for d, n in rows}
+def review_stats(db: sqlite3.Connection, now: datetime, days: int, also_active: Collection[date] = ()) -> ReviewStats:
+    """The report's review aggregates over the period of `days` days before `now`. `also_active`: days with
+    other practice (challenge attempts), which carry the streak over a day without reviews."""
+    first, today = first_window_day(now), now.astimezone().date()
+    per_day = _per_local_day(db, first, today)
+    earlier = frozenset[date]()
+    if per_day.get(first) or first in also_active:  # the streak may reach further back than the heatmap
+        earlier = _active_run_before(db, first, also_active)
+    return ReviewStats(
+        total=int(db.execute("SELECT count(*) FROM review").fetchone()[0]),
+        in_period=int(db.execute("SELECT count(*) FROM review WHERE reviewed_at >= ?",
+                                 (to_ts(now - timedelta(days=days)),)).fetchone()[0]),
+        per_day=per_day,
+        outcomes=_outcomes(db, now - timedelta(days=days)),
+        recent_fails=_fails(db, now - timedelta(days=RECENT_DAYS)),
+        earlier_days=earlier,
+    )
 
 
-@guarded_query
-def review_total(db: sqlite3.Connection) -> int:
-    return int(db.execute("SELECT count(*) FROM review").fetchone()[0])
+def _midnight(day: date) -> float:
+    """The timestamp of local midnight starting `day` (as SQLite's 'localtime' and Python's astimezone see it)."""
+    return datetime.combine(day, time()).timestamp()
 
 
-@guarded_query
-def reviews_since(db: sqlite3.Connection, since: datetime) -> list[tuple[str, int, datetime, str | None]]:
-    """(card_id, rating, reviewed_at, state before) of the reviews at or after `since`, oldest first."""
-    rows = db.execute("SELECT card_id, rating, reviewed_at, json_extract(state_before, '$.state') FROM review"
-                      " WHERE reviewed_at >= ? ORDER BY reviewed_at, id", (to_ts(since),))
-    return [(c, r, from_ts(t), s) for c, r, t, s in rows]
+def _per_local_day(db: sqlite3.Connection, first: date, last: date) -> dict[date, int]:
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    edges = [_midnight(d) for d in days] + [_midnight(last + timedelta(days=1))]
+    counts = {d: int(db.execute(_COUNT_BETWEEN, (edges[i], edges[i + 1])).fetchone()[0]) for i, d in enumerate(days)}
+    return {d: n for d, n in counts.items() if n}
+
+
+def _active_run_before(db: sqlite3.Connection, day: date, also_active: Collection[date]) -> frozenset[date]:
+    """Walking back from the day before `day`: the days with a review, up to the first day with neither a
+    review nor other practice."""
+    found: set[date] = set()
+    day -= timedelta(days=1)
+    while True:
+        reviewed = bool(db.execute(_ANY_BETWEEN, (_midnight(day), _midnight(day + timedelta(days=1)))).fetchone()[0])
+        if not reviewed and day not in also_active:
+            return frozenset(found)
+        if reviewed:
+            found.add(day)
+        day -= timedelta(days=1)
+
+
+def _outcomes(db: sqlite3.Connection, since: datetime) -> dict[str, tuple[int, int]]:
+    rows = db.execute("SELECT card_id, sum(rating > 1), count(*) FROM review INDEXED BY review_time"
+                      " WHERE reviewed_at >= ? AND json_extract(state_before, '$.state') = 'review'"
+                      " GROUP BY card_id", (to_ts(since),))
+    return {cid: (int(ok), int(n)) for cid, ok, n in rows}
+
+
+def _fails(db: sqlite3.Connection, since: datetime) -> dict[str, int]:
+    rows = db.execute("SELECT card_id, count(*) FROM review INDEXED BY review_time"
+                      " WHERE reviewed_at >= ? AND rating = 1 GROUP BY card_id", (to_ts(since),))
+    return {cid: int(n) for cid, n in rows}

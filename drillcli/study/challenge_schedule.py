@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from drillcli.bank.schema import Asked
+from drillcli.bank.vocab import Asked
 from drillcli.store.challenge_states import ChallengeReview
 from drillcli.store.models import Attempt, CardState
 
@@ -32,7 +32,7 @@ class ChallengeStatus(StrEnum):
 
 
 class ChallengeLike(Protocol):
-    """What scheduling reads of a challenge (a `ChallengeInfo`, or adapt a bank `Challenge` with `info`)."""
+    """What scheduling reads of a challenge (a `ChallengeInfo`; a bank `Challenge` gives one with `info`)."""
 
     @property
     def id(self) -> str: ...
@@ -46,14 +46,6 @@ class ChallengeLike(Protocol):
     @property
     def minutes(self) -> float: ...
 
-
-@dataclass(frozen=True)
-class ChallengeInfo:
-    id: str
-    topic: str
-    difficulty: str
-    minutes: float
-    title: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from enum import StrEnum
 import fsrs
 
 from drillcli.bank.challenges import Challenge
-from drillcli.bank.schema import ASKED_ORDER
+from drillcli.bank.vocab import ASKED_ORDER
 from drillcli.store import mocks as mocks_sql
 from drillcli.store.mocks import MockItemRow
 from drillcli.store.models import Attempt, CardState

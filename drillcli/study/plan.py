@@ -21,8 +21,8 @@ from typing import Any
 
 import fsrs
 
-from drillcli.bank.schema import ASKED_ORDER, Asked
 from drillcli.bank.topics import TOPICS, topic_title
+from drillcli.bank.vocab import ASKED_ORDER, Asked
 from drillcli.store.models import CardState
 from drillcli.study.challenge_schedule import ChallengeLike, ChallengeStatus, Standing, ranked, topic_frequency
 from drillcli.study.queue import Queueable, end_of_day

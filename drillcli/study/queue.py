@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from drillcli.bank.schema import ASKED_ORDER, Asked
 from drillcli.bank.topics import TOPICS
+from drillcli.bank.vocab import ASKED_ORDER, Asked
 from drillcli.store.models import CardState
 
 

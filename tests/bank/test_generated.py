@@ -135,3 +135,10 @@ def test_unknown_family_names_the_known_ones() -> None:
 def test_importing_generated_does_not_import_torch() -> None:
     code = "import drillcli.bank.generated, sys; assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_family_ref_is_the_ref_of_its_cards() -> None:
+    from drillcli.bank.cache import ref_of
+
+    for family in FAMILIES:
+        assert family.ref == ref_of(family.make(random.Random(0)))

@@ -170,3 +170,27 @@ def test_a_folder_that_is_not_a_bank_is_a_problem_not_an_empty_bank(tmp_path: Pa
     with pytest.raises(BankError, match="not a bank"):
         load_bank([cards_folder])
     assert check_bank([tmp_path]) == ([], [])
+
+
+def test_challenge_infos_come_from_the_cache_until_a_challenge_changes(tmp_path: Path, drill_home: Path) -> None:
+    import shutil
+
+    from drillcli.bank.challenges import challenge_infos, info, load_challenges
+    from drillcli.bank.loader import open_card_cache
+    from drillcli.errors import DrillError
+
+    bank = tmp_path / "bank"
+    for cid in ("softmax", "layer_norm"):
+        shutil.copytree(Path(__file__).parents[2] / "questions" / "challenges" / cid, bank / "challenges" / cid)
+    cache = open_card_cache()
+    assert cache is not None
+    expected = [info(c) for c in load_challenges([bank])]
+    assert challenge_infos([bank], cache) == expected == challenge_infos([bank], None)
+    assert cache.db.execute("SELECT count(*) FROM challenge").fetchone()[0] == 2
+    assert challenge_infos([bank], cache) == expected  # now read from the cache
+    yaml_path = bank / "challenges" / "softmax" / "challenge.yaml"
+    yaml_path.write_text(yaml_path.read_text().replace("\nminutes: 10\n", "\nminutes: 25\n"), encoding="utf-8")
+    assert [s.minutes for s in challenge_infos([bank], cache)] == [15.0, 25.0]  # layer_norm, softmax
+    shutil.copytree(bank / "challenges" / "softmax", tmp_path / "other" / "challenges" / "softmax")
+    with pytest.raises(DrillError, match="appears twice"):
+        challenge_infos([bank, tmp_path / "other"], cache)

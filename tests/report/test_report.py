@@ -132,3 +132,25 @@ def test_readiness_weighs_high_frequency_cards_more() -> None:
     knows_low = build_report([high, low], states, rows, [], [], NOW).readiness
     assert knows_high["score"] > knows_low["score"] > 0
     assert knows_high["by_asked"]["high"]["seen"] == 1 and knows_high["by_asked"]["low"]["seen"] == 0
+
+
+def test_a_report_from_warm_caches_imports_neither_pydantic_nor_yaml_nor_torch(drill_home: Path) -> None:
+    """The report reads the card and challenge caches: no card model, no YAML, no grader (what keeps it
+    fast over a long history; `bench/report.py` measures it)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.export.test_portable import make_history
+
+    make_history(drill_home, ["backprop-explain", "activations-relu-vs-sigmoid"], NOW - timedelta(days=3))
+    env = {**os.environ, "DRILL_HOME": str(drill_home)}
+    subprocess.run([sys.executable, "-m", "drillcli", "report"], check=True, env=env, capture_output=True,
+                   timeout=120)  # fills the caches
+    probe = ("import sys\nfrom drillcli.cli.app import main\nsys.argv = ['drill', 'report']\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print([m for m in ('pydantic', 'yaml', 'torch', 'drillcli.bank.schema') if m in sys.modules],"
+             " file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert "Activity, last 12 weeks" in out.stdout and "backprop" in out.stdout.lower()
+    assert out.stderr.strip().splitlines()[-1] == "[]"

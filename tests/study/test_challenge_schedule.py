@@ -13,6 +13,7 @@ import pytest
 from rich.console import Console
 
 from drillcli.bank.challenges import Challenge, load_challenge
+from drillcli.bank.vocab import ChallengeInfo
 from drillcli.cli.keys import KeyReader
 from drillcli.coding.loop import Outcome, Tally
 from drillcli.store import challenge_states as cs
@@ -26,7 +27,6 @@ from drillcli.study.challenge_rating import (
     review_challenge,
 )
 from drillcli.study.challenge_schedule import (
-    ChallengeInfo,
     ChallengeStatus,
     due_within,
     minutes_spent,

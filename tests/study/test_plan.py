@@ -11,12 +11,13 @@ import pytest
 
 from drillcli.bank.cache import CardRef
 from drillcli.bank.schema import Asked
+from drillcli.bank.vocab import ChallengeInfo
 from drillcli.config import load_config
 from drillcli.config_edit import set_setting, with_setting
 from drillcli.errors import DrillError
 from drillcli.store.models import CardState
 from drillcli.study.challenge_rating import challenge_scheduler
-from drillcli.study.challenge_schedule import ChallengeInfo, standings
+from drillcli.study.challenge_schedule import standings
 from drillcli.study.plan import (
     TARGET_RECALL,
     PlanInput,

@@ -47,3 +47,22 @@ def test_higher_retention_means_shorter_intervals() -> None:
 def test_preview_orders_ratings() -> None:
     dues = preview_intervals(make_scheduler(), "c", None, NOW)
     assert dues[AGAIN] <= dues[GOOD] <= dues[EASY]
+
+
+def test_retrievabilities_of_many_cards_equal_the_library_s_one_by_one() -> None:
+    import random
+
+    from drillcli.store.models import CardState
+    from drillcli.study.scheduler import retrievabilities, retrievability
+
+    rng = random.Random(3)
+    fitted = make_scheduler(0.85, tuple(w * rng.uniform(0.9, 1.1) for w in make_scheduler().parameters))
+    states = {f"c{i}": CardState(f"c{i}", "review", None, rng.uniform(0.01, 400), rng.uniform(1, 10),
+                                 NOW, NOW - timedelta(days=rng.uniform(0, 900)))
+              for i in range(300)}
+    states["new"] = CardState("new", "learning", 0, None, None, NOW, None)
+    states["future"] = CardState("future", "review", None, 5.0, 5.0, NOW, NOW + timedelta(days=2))
+    for scheduler in (make_scheduler(), fitted):
+        bulk = retrievabilities(scheduler, states, NOW)
+        assert bulk == {cid: retrievability(scheduler, s, NOW) for cid, s in states.items()}
+    assert bulk["new"] == 0.0 and bulk["future"] == 1.0
