@@ -102,12 +102,12 @@ def render_report(r: Report, con: Console | None = None) -> None:
     if r.most_asked:
         con.print(_most_asked_table(r, wide))
     if r.weak:
-        con.print(_weak_table(r))
+        con.print(_weak_table(r, con.width))
     c = r.challenges
     con.print(f"Coding: [bold]{c.solved}[/] of {c.available} challenges solved, {c.attempted} attempted, "
               f"{c.attempts} attempts" + (f" ({c.timed_solved} solved against the clock)" if c.timed_solved else ""))
     if c.by_challenge:
-        con.print(_challenge_table(r))
+        con.print(_challenge_table(r, con.width))
     if r.mocks:
         con.print(mock_table(r, wide))
 
@@ -213,29 +213,43 @@ def _most_asked_table(r: Report, wide: bool = True) -> Table:
     return table
 
 
-def _weak_table(r: Report) -> Table:
+def _weak_table(r: Report, width: int = WIDE) -> Table:
+    """One line a card: the prompt is cut to what the terminal leaves beside the number columns (below 64
+    columns, recall and forgotten only)."""
     table = Table(title="Weakest cards", title_justify="left")
-    for col in ("card", "recall now", "forgotten (30 d)", "lapses"):
-        table.add_column(col, justify="left" if col == "card" else "right")
+    numbers = ("recall now", "forgot (30 d)", "lapses") if width >= 64 else ("recall", "forgot")
+    room = max(12, min(60, width - sum(map(len, numbers)) - 3 * len(numbers) - 4))
+    table.add_column("card", no_wrap=True, max_width=room, overflow="ellipsis")
+    for col in numbers:
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
     for w in r.weak[:8]:
         leech = " [red]leech[/]" if w.leech else ""
-        table.add_row(safe(clip(w.prompt or w.id, 60)) + leech, f"{w.retrievability:.0%}",
-                      str(w.recent_fails), str(w.lapses))
+        cells = (f"{w.retrievability:.0%}", str(w.recent_fails), str(w.lapses))[:len(numbers)]
+        table.add_row(safe(clip(w.prompt or w.id, room - len(" leech") if leech else room)) + leech, *cells)
     return table
 
 
-def _challenge_table(r: Report) -> Table:
-    table = Table(title="Challenges", title_justify="left")
-    for col in ("challenge", "attempts", "solved", "best time", "speed vs reference"):
-        table.add_column(col, justify="left" if col == "challenge" else "right")
+def _challenge_table(r: Report, width: int = WIDE) -> Table:
+    """A row per challenge tried, on one line: below 80 columns, short headers, no borders and the best time
+    without its countdown or the last verdict of an unsolved one; below 48, no speed column."""
+    full = width >= 80
+    table = Table(title="Challenges", title_justify="left") if full else Table(
+        title="Challenges", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    columns = ("challenge", "attempts", "solved", "best time", "speed vs reference") if full else (
+        "challenge", "tries", "solved", "best", "speed")[:5 if width >= 48 else 4]
+    table.add_column(columns[0], overflow="ellipsis", min_width=len(columns[0]))  # an id is one word: cut
+    for col in columns[1:]:
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
     for c in r.challenges.by_challenge:
         best = "–"
         if c.best_solve_s is not None:
             m, sec = divmod(int(c.best_solve_s), 60)
-            limit = f" / {c.minutes:g} min" if c.minutes else ""
+            limit = f" / {c.minutes:g} min" if c.minutes and full else ""
             best = f"{m}m{sec:02d}s{limit}"
         ratio = f"{c.best_ratio:.1f}×" if c.best_ratio else "–"
-        table.add_row(safe(c.id), str(c.attempts), "[green]✓[/]" if c.solved else safe(c.last_verdict), best, ratio)
+        unsolved = safe(c.last_verdict) if full else "no"  # narrower, only whether it is solved
+        cells = (safe(c.id), str(c.attempts), "[green]✓[/]" if c.solved else unsolved, best, ratio)
+        table.add_row(*cells[:len(columns)])
     return table
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
@@ -69,6 +70,45 @@ def test_words_and_bars_are_not_cut_on_a_narrow_terminal() -> None:
     words = text.split()
     assert "today's" in words and "done:" in words  # the countdown wraps at spaces, not inside words
     assert "█…" not in text  # the due-forecast bars are scaled to the width
+
+
+def test_a_weak_card_takes_one_line_that_fits_any_width() -> None:
+    from drillcli.report.build import WeakCard
+
+    long = "Why does the variance of a layer's output grow with its fan-in, and what does it do to training? " * 2
+    r = replace(_report(Interview()), weak=[WeakCard("w1", "init", 3, 0.41, True, long, 2),
+                                            WeakCard("w2", "init", 0, 0.7, False, "Short one?", 1)])
+    for width, headers in ((120, ("recall now", "forgot (30 d)", "lapses")), (64, ("recall now", "lapses")),
+                           (50, ("recall", "forgot")), (40, ("recall", "forgot"))):
+        out = StringIO()
+        render_report(r, Console(file=out, width=width, color_system=None))
+        lines = out.getvalue().splitlines()
+        start = next(i for i, line in enumerate(lines) if line.strip() == "Weakest cards")
+        table = lines[start + 1:start + 7]
+        assert all(len(line) <= width for line in table), (width, table)
+        assert all(h in table[1] for h in headers), (width, table[1])
+        rows = [line for line in table if "Why does" in line or "Short one?" in line]
+        assert len(rows) == 2 and "leech" in rows[0] and "41%" in rows[0], (width, table)
+
+
+def test_a_challenge_takes_one_line_that_fits_any_width() -> None:
+    from drillcli.report.build import ChallengeRow, ChallengeStats
+
+    rows = [ChallengeRow("grouped_query_attention", 12, True, 40.0, "accepted", 754.0, 1.3, 20.0),
+            ChallengeRow("softmax", 3, False, None, "wrong_answer")]
+    r = replace(_report(Interview()), challenges=ChallengeStats(2, 1, 15, 47, 1, by_challenge=rows))
+    for width in (120, 80, 60, 48, 40):
+        out = StringIO()
+        render_report(r, Console(file=out, width=width, color_system=None))
+        lines = out.getvalue().splitlines()
+        start = next(i for i, line in enumerate(lines) if line.strip() == "Challenges")
+        table = [line for line in lines[start:] if line.strip()][:7]
+        assert all(len(line) <= width for line in table), (width, table)
+        gqa = [line for line in table if "grouped_" in line]
+        assert len(gqa) == 1 and "12m34s" in gqa[0], (width, table)  # one line, the best time whole
+        assert ("1.3×" in gqa[0]) == (width >= 48) and ("/ 20 min" in gqa[0]) == (width >= 80)
+        unsolved = "wrong_answer" if width >= 80 else " no"
+        assert any("softmax" in line and unsolved in line for line in table), (width, table)
 
 
 def test_an_answer_retyped_after_a_wrong_one_keeps_the_first_proposal(fixture_only: Path) -> None:
