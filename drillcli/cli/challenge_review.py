@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from drillcli.bank.challenges import Challenge, info, load_challenges
+from drillcli.bank.challenges import Challenge, challenge_folders, info, load_challenge
 from drillcli.bank.vocab import ChallengeInfo
 from drillcli.cli.context import Env
 from drillcli.cli.keys import KeyReader
@@ -40,39 +40,37 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class Board:
-    """Every challenge and where it stands now."""
+    """Every challenge and where it stands now. A challenge's yaml is read only when the challenge itself is
+    asked for (`by_id`): what the schedule reads comes from the cached `infos`."""
 
-    challenges: list[Challenge]
+    infos: list[ChallengeInfo]
     table: dict[str, Standing]
     now: datetime
-
-    @property
-    def infos(self) -> list[ChallengeInfo]:
-        return [info(c) for c in self.challenges]
+    folders: dict[str, Path] = field(default_factory=dict)
+    loaded: dict[str, Challenge] = field(default_factory=dict, repr=False, compare=False)
 
     def by_id(self, challenge_id: str) -> Challenge:
-        return next(c for c in self.challenges if c.id == challenge_id)
+        if challenge_id not in self.loaded:
+            self.loaded[challenge_id] = load_challenge(self.folders[challenge_id])
+        return self.loaded[challenge_id]
+
+    @property
+    def challenges(self) -> list[Challenge]:
+        """Every challenge, built (every yaml read)."""
+        return [self.by_id(c.id) for c in self.infos]
 
 
 def board(env: Env, now: datetime | None = None, challenges: list[Challenge] | None = None) -> Board:
+    """The board of `challenges`, or of every challenge in the banks (from the cache of their infos)."""
     now = now or utc_now()
-    found = challenges if challenges is not None else load_challenges(env.bank_dirs)
-    table = standings([info(c) for c in found], cs.challenge_states(env.store.db), env.store.attempts(), now)
-    return Board(found, table, now)
-
-
-def due_board(env: Env, now: datetime | None = None) -> Board:
-    """A board whose `table` covers every challenge but whose `challenges` are only the due ones: what the
-    daily drill's first screen needs, without reading every challenge.yaml (a challenge's id is its folder's
-    name, so the folders alone say which exist)."""
-    from drillcli.bank.challenges import challenge_folders, load_challenge
-
-    now = now or utc_now()
-    folders = {f.name: f for f in challenge_folders(env.bank_dirs)}
-    bare = [ChallengeInfo(cid, "", "", 0.0) for cid in folders]
-    table = standings(bare, cs.challenge_states(env.store.db), env.store.attempts(), now)
-    due = [load_challenge(folders[cid]) for cid, s in table.items() if s.status is ChallengeStatus.DUE]
-    return Board(due, table, now)
+    if challenges is not None:
+        infos, loaded = [info(c) for c in challenges], {c.id: c for c in challenges}
+        folders = {c.id: c.folder for c in challenges}
+    else:
+        infos, loaded = env.challenge_infos, {}
+        folders = {f.name: f for f in challenge_folders(env.bank_dirs)}
+    table = standings(infos, cs.challenge_states(env.store.db), env.store.attempts(), now)
+    return Board(infos, table, now, folders, loaded)
 
 
 def topic_recall(env: Env, now: datetime) -> dict[str, float]:
@@ -236,7 +234,7 @@ def offer_due_challenges(env: Env, keys: KeyReader | None = None) -> None:
     offered: set[str] = set()
     while True:
         b = board(env)
-        if not b.challenges:
+        if not b.infos:
             return
         d = daily_challenges(env, b)
         todo = [c for c in d.due if c.id not in offered]

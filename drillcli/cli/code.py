@@ -49,7 +49,7 @@ def _choose(env: Env, challenge_id: str | None) -> Challenge:
     from drillcli.cli.challenge_review import board, pick  # the most overdue, else new by topic need
 
     found = board(env)
-    chosen = pick(env, found) if found.challenges else None
+    chosen = pick(env, found) if found.infos else None
     if chosen is None:
         raise DrillError("the bank has no challenges")
     return chosen

@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 import typer
 from rich.table import Table
 
-from drillcli.bank.challenges import load_challenges
 from drillcli.bank.topics import TOPICS, topic_title
 from drillcli.cli.context import Env
 from drillcli.cli.render import console, human_delta, print_json, safe
@@ -71,11 +70,13 @@ def challenge_rows(env: Env, topic: str | None) -> list[ChallengeRow]:
     from drillcli.cli.challenge_review import board
     from drillcli.study.challenge_schedule import ChallengeStatus
 
-    b = board(env, challenges=[c for c in load_challenges(env.bank_dirs) if topic is None or c.meta.topic == topic])
+    b = board(env)  # from the cached infos: no challenge.yaml read
     rows = []
-    for ch in b.challenges:
+    for ch in b.infos:
+        if topic is not None and ch.topic != topic:
+            continue
         s = b.table[ch.id]
-        rows.append(ChallengeRow(ch.id, ch.meta.topic, ch.meta.difficulty, s.solved, ch.meta.title, s.attempts,
+        rows.append(ChallengeRow(ch.id, ch.topic, ch.difficulty, s.solved, ch.title, s.attempts,
                                  due=s.status is not ChallengeStatus.SCHEDULED, state=str(s.status),
                                  due_at=s.due.isoformat(timespec="minutes") if s.due else None, best_s=s.best_solve_s))
     return rows

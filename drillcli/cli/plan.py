@@ -167,10 +167,10 @@ def first_screen_lines(env: Env) -> list[str]:
     """What `drill` says before the first card (Rich markup): the countdown, and the challenges that follow
     the cards. The card screen shows them above the first card: printed before it, the screen cleared for
     the card would wipe them at once."""
-    from drillcli.cli.challenge_review import daily_challenges, daily_line, due_board
+    from drillcli.cli.challenge_review import board, daily_challenges, daily_line
 
     now = utc_now()
-    b = due_board(env, now)  # reads only the due challenges' yaml: the first card comes sooner
+    b = board(env, now)  # reads only the yaml of the due challenges shown: the first card comes sooner
     c = countdown(env, now, b)
     line = daily_line(daily_challenges(env, b)) if b.table else None
     return [x for x in (countdown_line(c) if c is not None else None, line) if x]
@@ -321,9 +321,9 @@ def report_interview(env: Env, now: datetime, infos: list[ChallengeInfo]) -> Any
     day = env.config.interview_date
     if day is None:
         return Interview(challenges=marks)
-    from drillcli.cli.challenge_review import due_board
+    from drillcli.cli.challenge_review import board
 
-    c = countdown(env, now, due_board(env, now))  # as `drill` counts it: reads only the due challenges' yaml
+    c = countdown(env, now, board(env, now))  # as `drill` counts it
     today = c.to_dict()["today"] if c is not None else None
     return Interview(day, interview_moment(day, now), days_left(day, now), today, marks)
 

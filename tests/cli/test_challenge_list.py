@@ -59,12 +59,14 @@ def test_drill_offers_the_due_challenge_after_the_cards_within_the_budget(drill:
 
 
 def test_the_first_screen_reads_only_the_due_challenges(drill_home: Path) -> None:
-    from drillcli.cli.challenge_review import board, daily_challenges, due_board
+    from drillcli.bank.challenges import load_challenges
+    from drillcli.cli.challenge_review import board, daily_challenges
     from drillcli.cli.context import Env
 
     _history(drill_home)
     env = Env()
-    light = due_board(env)
-    full = board(env, light.now)
-    assert [c.id for c in light.challenges] == ["softmax"] and light.table == full.table
+    light = board(env)  # from the cached infos
+    full = board(env, light.now, load_challenges(env.bank_dirs))  # every challenge.yaml read
+    assert light.infos == full.infos and light.table == full.table
     assert daily_challenges(env, light) == daily_challenges(env, full)
+    assert list(light.loaded) == ["softmax"]  # the one due challenge shown is the one yaml read
