@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
 import sys
+import threading
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
+from rich.text import Text
 
 from drillcli.errors import DrillError
 
@@ -88,3 +92,42 @@ def local_time(moment: datetime) -> str:
 def out(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+# --- Markdown, without its import on the way to the first card ------------------------------------------
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+# Outside code spans, anything Markdown would read as markup, a line break, a doubled space or an entity.
+_MARKUP = re.compile(r"[*_#\[\]>|<\\&`~]|\n|  |^\s|\s$|^\s*[-+]\s|^\s*\d+[.)]\s")
+
+
+def markdown(text: str) -> RenderableType:
+    """`text` as rich's Markdown draws it. Text whose only markup is `code` spans (most prompts) is built
+    as styled Text, which draws exactly the same (a test holds them equal over the bundled bank), without
+    importing the Markdown parser and Pygments: that import is about 90 ms, a third of the time to the first
+    card. Anything else goes through Markdown."""
+    if _MARKUP.search(_CODE_SPAN.sub("", text)):
+        from rich.markdown import Markdown
+
+        return Markdown(text)
+    out = Text(justify="left")
+    pos = 0
+    for span in _CODE_SPAN.finditer(text):
+        out.append(text[pos:span.start()])
+        out.append(span.group(1), style="markdown.code")
+        pos = span.end()
+    out.append(text[pos:])
+    return out
+
+
+_preloading: list[threading.Thread] = []
+
+
+def preload_markdown() -> None:
+    """Import the Markdown parser in the background (once), while the user reads a card: an answer revealed
+    next is drawn without waiting for the import. Not a daemon: an exit waits for the import to finish
+    instead of stopping it halfway."""
+    if not _preloading and "rich.markdown" not in sys.modules:
+        thread = threading.Thread(target=importlib.import_module, args=("rich.markdown",), name="preload-markdown")
+        _preloading.append(thread)
+        thread.start()

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import fsrs
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.live import Live
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -30,7 +29,7 @@ from drillcli.bank.schema import (
 )
 from drillcli.bank.topics import topic_title
 from drillcli.cli.keys import ENTER, SPACE, KeyReader
-from drillcli.cli.render import short_interval
+from drillcli.cli.render import markdown, preload_markdown, short_interval
 from drillcli.store.models import CardState
 from drillcli.study.answers import (
     LETTERS,
@@ -95,6 +94,7 @@ def card_name(card: CardBase) -> str:
 def show_card(con: Console, view: CardView, keys: KeyReader) -> Action:
     started = time.monotonic()
     _draw(con, view)
+    preload_markdown()  # while the prompt is read: an answer in Markdown is drawn at once on Space
     card = view.card
     if isinstance(card, (NumericCard, McqCard, ShortCard)):
         return _typed_flow(con, view, keys, started)
@@ -124,12 +124,12 @@ def header(view: CardView) -> str:
 
 def card_panel(view: CardView) -> Panel:
     card = view.card
-    body: Markdown | Text
+    body: RenderableType
     if isinstance(card, ClozeCard):
         prompt = f"{card.prompt}\n\n{CLOZE_BLANK.sub('`[ ... ]`', card.text)}"
-        body = Markdown(prompt)
+        body = markdown(prompt)
     else:
-        body = Markdown(card.prompt)
+        body = markdown(card.prompt)
     title = Text(header(view), overflow="ellipsis")  # cut with '…' on a narrow terminal, never mid-separator
     return Panel(body, title=title, title_align="left", border_style="blue", padding=(1, 2))
 
@@ -149,7 +149,7 @@ def _self_graded_flow(con: Console, view: CardView, keys: KeyReader, started: fl
     card = view.card
     proposed: int | None = None
     if isinstance(card, ExplainCard):
-        con.print(Panel(Markdown(card.answer), title="Model answer", title_align="left", border_style="green"))
+        con.print(Panel(markdown(card.answer), title="Model answer", title_align="left", border_style="green"))
         ticked = _checklist(con, card, keys)
         if ticked is None:
             return Quit()
@@ -157,9 +157,9 @@ def _self_graded_flow(con: Console, view: CardView, keys: KeyReader, started: fl
     elif isinstance(card, ClozeCard):
         filled = CLOZE_BLANK.sub(lambda m: f"**{m.group(1)}**", card.text)
         extra = f"\n\n{card.explanation}" if card.explanation else ""
-        con.print(Panel(Markdown(filled + extra), title="Answer", title_align="left", border_style="green"))
+        con.print(Panel(markdown(filled + extra), title="Answer", title_align="left", border_style="green"))
     else:
-        con.print(Panel(Markdown(card.answer_text), title="Answer", title_align="left", border_style="green"))
+        con.print(Panel(markdown(card.answer_text), title="Answer", title_align="left", border_style="green"))
     action = _grade_bar(con, view, keys, started, proposed, typed=False)
     assert not isinstance(action, _Retype)
     return action
@@ -294,7 +294,7 @@ def _show_feedback(con: Console, card: CardBase, checked: Checked) -> None:
     if isinstance(card, ShortCard) and card.aliases:
         explanation = (explanation + "\n\n" if explanation else "") + "Also accepted: " + ", ".join(card.aliases)
     if explanation:
-        con.print(Panel(Markdown(explanation), title="Why", title_align="left", border_style="green"))
+        con.print(Panel(markdown(explanation), title="Why", title_align="left", border_style="green"))
 
 
 # --- grading ----------------------------------------------------------------------------------------------

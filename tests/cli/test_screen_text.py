@@ -182,3 +182,31 @@ def test_the_heatmap_tells_active_days_from_idle_ones_without_colour() -> None:
     start = next(i for i, line in enumerate(lines) if line.startswith("Activity, last"))
     grid = "".join(lines[start + 2:start + 9])
     assert "■" in grid and "·" in grid  # the fixture history has reviews on a few days only
+
+
+def test_text_drawn_without_the_markdown_parser_looks_exactly_as_markdown_draws_it() -> None:
+    """Every prompt, answer and explanation of the bundled bank: where `markdown` skips the parser, the
+    screen is the same, colours included, at three widths; markup still goes through the parser."""
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from drillcli.bank.loader import load_bank
+    from drillcli.cli.render import markdown
+
+    def drawn(body: object, width: int) -> str:
+        out = StringIO()
+        screen = Console(file=out, width=width, force_terminal=True, color_system="truecolor", no_color=False)
+        screen.print(Panel(body))  # type: ignore[arg-type]
+        return out.getvalue()
+
+    bank = load_bank([Path(__file__).parents[2] / "questions"], use_cache=False)
+    texts = {t for c in bank.cards for t in (c.prompt, getattr(c, "answer", None), getattr(c, "explanation", None))
+             if isinstance(t, str) and t}
+    fast = [t for t in texts if isinstance(markdown(t), Text)]
+    assert len(fast) > 400  # most prompts: only `code` spans
+    for text in fast:
+        for width in (100, 60, 40):
+            assert drawn(markdown(text), width) == drawn(Markdown(text), width), text
+    for marked in ("**bold** claim", "a\nb", "1. first", "x > 0", "see [the docs](x)", "a  b", "R&amp;D"):
+        assert isinstance(markdown(marked), Markdown), marked
