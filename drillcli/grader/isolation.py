@@ -5,8 +5,9 @@
   256 MiB tmpfs at /tmp (the working folder), a fresh /proc shows only the sandbox, `DRILL_HOME`, the
   user's home and the other homes are empty tmpfs, there is no network, and the submission holds no
   capability (it cannot undo a mount).
-- `landlock`: the filesystem is read-only except a private working folder; no TCP; where the kernel
-  has Landlock ABI 6, no signal to a process outside the sandbox.
+- `landlock`: the filesystem is read-only except a private working folder, and the user's folders
+  (home, DRILL_HOME, /tmp) cannot be read; no TCP; where the kernel has Landlock ABI 6, no signal to a
+  process outside the sandbox.
 - `process`: process limits only (see docs/grader.md).
 
 Everything here is ctypes over libc and plain syscalls; it runs in freshly forked, single-threaded
@@ -153,7 +154,7 @@ def _try_in_child(level: Level, plan: Plan) -> str | None:
                     os._exit(0)
                 os.waitpid(inner, 0)
             else:
-                restrict_with_landlock(None)
+                restrict_with_landlock(None, plan)
         except OSError as exc:
             message = f"{exc.strerror or exc}".encode()[:300]
         os.write(write, message)
@@ -319,6 +320,7 @@ def drop_privileges() -> None:
 _FS_WRITE = (1 << 1) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) \
     | (1 << 11) | (1 << 12)  # write file, remove dir/file, make char/dir/reg/sock/fifo/block/sym
 _FS_REFER, _FS_TRUNCATE = 1 << 13, 1 << 14
+_FS_READ = (1 << 2) | (1 << 3)  # read file, read dir
 _NET_TCP = (1 << 0) | (1 << 1)  # bind, connect
 _SCOPE_ALL = (1 << 0) | (1 << 1)  # abstract unix sockets, signals
 
@@ -341,22 +343,53 @@ def landlock_abi() -> int:
     return int(result)
 
 
-def restrict_with_landlock(work_dir: str | None) -> int:
-    """Read-only filesystem but `work_dir` (and writes to device files), no TCP; returns the ABI."""
+def restrict_with_landlock(work_dir: str | None, plan: Plan | None = None) -> int:
+    """Read-only filesystem but `work_dir` (and writes to device files), no TCP; with a plan, the folders
+    it hides (the user's home, DRILL_HOME, /tmp...) cannot be read either, but for what it keeps (Python,
+    the packages, drillcli). Returns the ABI."""
     abi = landlock_abi()
     fs = _FS_WRITE | (_FS_REFER if abi >= 2 else 0) | (_FS_TRUNCATE if abi >= 3 else 0)
-    attr = _RulesetAttr(fs, _NET_TCP if abi >= 4 else 0, _SCOPE_ALL if abi >= 6 else 0)
+    read = _FS_READ if plan is not None and plan.hide else 0
+    attr = _RulesetAttr(fs | read, _NET_TCP if abi >= 4 else 0, _SCOPE_ALL if abi >= 6 else 0)
     size = 24 if abi >= 6 else 16 if abi >= 4 else 8
     ruleset = _check(_libc.syscall(SYS_LANDLOCK_CREATE, ctypes.byref(attr), size, 0), "landlock ruleset")
     try:
         if work_dir:
-            _allow(ruleset, work_dir, fs)
-        _allow(ruleset, "/dev", (1 << 1) | (_FS_TRUNCATE if abi >= 3 else 0))
+            _allow(ruleset, work_dir, fs | read)
+        _allow(ruleset, "/dev", (1 << 1) | (_FS_TRUNCATE if abi >= 3 else 0) | read)
+        for root in readable_roots(plan) if read and plan is not None else ():
+            _allow(ruleset, root, read)
         prctl(PR_SET_NO_NEW_PRIVS, 1)
         _check(_libc.syscall(SYS_LANDLOCK_RESTRICT, ruleset, 0), "landlock restrict")
     finally:
         os.close(ruleset)
     return abi
+
+
+def readable_roots(plan: Plan) -> list[str]:
+    """What Landlock lets a worker read: everything but the hidden folders (and /tmp, whose only part the
+    worker needs is its own working folder), as whole subtrees (a folder with nothing hidden beneath
+    it; one holding a hidden folder is allowed entry by entry), then the kept folders inside hidden ones."""
+    hidden = _existing_dirs([*plan.hide, "/tmp"])
+    roots: list[str] = []
+
+    def walk(folder: str) -> None:
+        if any(_under(folder, h) for h in hidden):
+            return
+        if not any(_under(h, folder) for h in hidden):
+            roots.append(folder)
+            return
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path)
+
+    walk("/")
+    keep = [k for k in _existing_dirs(plan.keep) if any(_under(k, h) for h in hidden)]
+    return roots + _outermost(keep)
 
 
 def _allow(ruleset: int, path: str, access: int) -> None:

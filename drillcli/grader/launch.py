@@ -88,7 +88,7 @@ def _supervise(control: socket.socket, request: Request, device: str, level: iso
         if level.level == iso.Level.NAMESPACES:
             _init(request, device, plan)
         else:
-            _worker(request, device, level.level, work)
+            _worker(request, device, level.level, work, plan)
         os._exit(0)
     _reply(control, {"pid": child, "level": str(level.level), "reason": level.reason})
     for fd in (request.results_fd, request.output_fd):
@@ -240,7 +240,8 @@ def _complain(results_fd: int, message: str) -> None:
 
 # ---- the worker ------------------------------------------------------------------------------------
 
-def _worker(request: Request, device: str, level: iso.Level, work: str | None) -> None:
+def _worker(request: Request, device: str, level: iso.Level, work: str | None,
+            plan: iso.Plan | None = None) -> None:
     from drillcli.grader.procs import TOKEN_VAR
     from drillcli.grader.worker import preinstall, serve, warm_device
 
@@ -249,7 +250,7 @@ def _worker(request: Request, device: str, level: iso.Level, work: str | None) -
     with contextlib.suppress(OSError):
         os.setsid()
     try:
-        _confine(level, work)
+        _confine(level, work, plan)
     except OSError as exc:
         _complain(request.results_fd, f"the sandbox could not be set up: {exc.strerror or exc}")
         return
@@ -264,10 +265,10 @@ def _worker(request: Request, device: str, level: iso.Level, work: str | None) -
     sys.stdout.flush()
 
 
-def _confine(level: iso.Level, work: str | None) -> None:
+def _confine(level: iso.Level, work: str | None, plan: iso.Plan | None) -> None:
     if work:
         os.chdir(work)
     if level == iso.Level.NAMESPACES:
         iso.drop_privileges()
     elif level == iso.Level.LANDLOCK:
-        iso.restrict_with_landlock(work)
+        iso.restrict_with_landlock(work, plan)

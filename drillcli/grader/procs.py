@@ -105,8 +105,16 @@ def spawn_worker(device: str) -> WorkerProcess:
     return WorkerProcess(popen, token, jobs_w, results_r, out_r, device)
 
 
+# What the grading processes keep of the user's environment: what Python, torch and the GPU libraries
+# read. Anything else (a token or key exported in the shell) never reaches a submission.
+_ENV_KEPT = frozenset({"PATH", "LANG", "LANGUAGE", "TZ", "TERM", "TMPDIR", "LD_LIBRARY_PATH", "PYTHONPATH",
+                       "PYTHONHOME", "VIRTUAL_ENV", "CONDA_PREFIX"})
+_ENV_KEPT_PREFIXES = ("LC_", "CUDA_", "NVIDIA_", "CUBLAS_", "CUDNN_", "PYTORCH_", "TORCH_", "OMP_", "MKL_",
+                      "KMP_", "HIP_", "ROCM_", "HSA_")
+
+
 def _worker_env(token: str, threads: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DRILL_")}
+    env = {k: v for k, v in os.environ.items() if k in _ENV_KEPT or k.startswith(_ENV_KEPT_PREFIXES)}
     package_root = str(Path(__file__).resolve().parents[2])
     env.update({
         TOKEN_VAR: token,

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOBODY = 65534
 SETPRIV = shutil.which("setpriv")
 ATTACKS = ["attack_environ_db.py", "attack_tests_py.py", "attack_detach.py", "attack_kill_parent.py",
-           "attack_disk_fill.py", "attack_big_output.py"]
+           "attack_disk_fill.py", "attack_big_output.py", "attack_read_files.py", "attack_env_secret.py"]
 # At the namespaces level. The parent's death is ignored there (its parent is the sandbox's init).
 VERDICTS = {
     "attack_environ_db.py": {"accepted"},
@@ -37,6 +37,8 @@ VERDICTS = {
     "attack_kill_parent.py": {"accepted"},
     "attack_disk_fill.py": {"output_limit"},
     "attack_big_output.py": {"output_limit"},
+    "attack_read_files.py": {"accepted"},
+    "attack_env_secret.py": {"accepted"},
     "one-shot attack_detach.py": {"accepted"},
 }
 BIG_OUTPUT_KB = 480 * 1024
@@ -55,7 +57,8 @@ def _as_nobody_possible() -> str:
 
 def _env(home: Path, level: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DRILL_")}
-    env.update({"DRILL_HOME": str(home), "PYTHONPATH": str(ROOT), "HOME": str(home)})
+    env.update({"DRILL_HOME": str(home), "PYTHONPATH": str(ROOT), "HOME": str(home),
+                "API_TOKEN": "drill-attack-secret"})  # a secret in the user's shell (attack_env_secret.py)
     if level:
         env["DRILL_SANDBOX"] = level
     return env
@@ -127,8 +130,9 @@ def attack_home() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-LANDLOCK_ATTACKS = ["attack_environ_db.py", "attack_tests_py.py", "attack_detach.py", "attack_kill_parent.py"]
-PROCESS_ATTACKS = ["attack_detach.py", "attack_big_output.py"]
+LANDLOCK_ATTACKS = ["attack_environ_db.py", "attack_tests_py.py", "attack_detach.py", "attack_kill_parent.py",
+                    "attack_read_files.py", "attack_env_secret.py"]
+PROCESS_ATTACKS = ["attack_detach.py", "attack_big_output.py", "attack_read_files.py", "attack_env_secret.py"]
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +153,7 @@ def as_nobody(attack_home: Path) -> Attacked:
         pytest.skip(why)
     home = attack_home / "nobody"
     home.mkdir()
-    return Attacked(home, NOBODY, {"auto": ATTACKS})
+    return Attacked(home, NOBODY, {"auto": ATTACKS, "landlock": ["attack_read_files.py", "attack_env_secret.py"]})
 
 
 def _check_judge(run: Attacked) -> None:
@@ -200,9 +204,23 @@ def test_landlock_fallback_keeps_files_and_the_judge(as_user: Attacked) -> None:
 
 
 @linux_only
+def test_landlock_fallback_hides_the_users_files_from_an_unprivileged_user(as_nobody: Attacked) -> None:
+    from drillcli.grader.isolation import landlock_abi
+
+    try:
+        landlock_abi()
+    except OSError:
+        pytest.skip("no Landlock in this kernel")
+    _check_judge(as_nobody)
+    _check_lines(as_nobody.lines["landlock"], "landlock",
+                 {"attack_read_files.py": {"accepted"}, "attack_env_secret.py": {"accepted"}})
+
+
+@linux_only
 def test_process_level_is_reported_and_still_reaps_everything(as_user: Attacked) -> None:
     _check_judge(as_user)
-    expected = {k: VERDICTS[k] for k in PROCESS_ATTACKS}
+    # The process level cannot hide files: the reading attack gets through (the docs' table says so).
+    expected = {k: VERDICTS[k] for k in PROCESS_ATTACKS} | {"attack_read_files.py": {"wrong_answer"}}
     _check_lines(as_user.lines["process"], "process", expected)
     assert all(line["isolation_reason"] == "DRILL_SANDBOX=process" for line in as_user.lines["process"].values())
 
