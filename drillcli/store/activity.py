@@ -65,9 +65,10 @@ def _active_run_before(db: sqlite3.Connection, day: date, also_active: Collectio
 
 
 def _outcomes(db: sqlite3.Connection, since: datetime) -> dict[str, tuple[int, int]]:
+    # A state_before that is not JSON (a hand-edited row) counts as unknown instead of failing the report.
     rows = db.execute("SELECT card_id, sum(rating > 1), count(*) FROM review INDEXED BY review_time"
-                      " WHERE reviewed_at >= ? AND json_extract(state_before, '$.state') = 'review'"
-                      " GROUP BY card_id", (to_ts(since),))
+                      " WHERE reviewed_at >= ? AND CASE WHEN json_valid(state_before)"
+                      " THEN json_extract(state_before, '$.state') END = 'review' GROUP BY card_id", (to_ts(since),))
     return {cid: (int(ok), int(n)) for cid, ok, n in rows}
 
 

@@ -101,3 +101,16 @@ def test_the_streak_runs_past_the_heatmap_and_over_a_day_with_only_a_solve(tmp_p
     assert build_report([], {}, grouped, attempts, [], NOW).streak_days == STREAK_DAYS
     without_solve = activity.review_stats(db, NOW, 30)  # the solve-only day breaks the streak
     assert build_report([], {}, without_solve, [], [], NOW).streak_days == SOLVE_ONLY_DAY
+
+
+def test_a_review_whose_state_before_is_not_json_counts_but_fails_nothing(tmp_path: Path) -> None:
+    rows, attempts = make_log()
+    db = write_log(tmp_path / "drill.db", rows)
+    before = activity.review_stats(db, NOW, 30)
+    db.execute("INSERT INTO review (card_id, rating, reviewed_at, duration_ms, state_before, state_after)"
+               " VALUES ('c1', 1, ?, 900, 'not json {', '{}')", ((NOW - timedelta(hours=1)).timestamp(),))
+    db.commit()
+    after = activity.review_stats(db, NOW, 30)
+    assert (after.total, after.in_period) == (before.total + 1, before.in_period + 1)
+    assert after.outcomes == before.outcomes  # its state before is unknown: not a review-state outcome
+    assert after.recent_fails["c1"] == before.recent_fails.get("c1", 0) + 1
