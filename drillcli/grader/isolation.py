@@ -6,9 +6,9 @@
   user's home and the other homes are empty tmpfs, there is no network, and the submission holds no
   capability (it cannot undo a mount).
 - `landlock`: the filesystem is read-only except a private working folder, and the user's folders
-  (home, DRILL_HOME, /tmp) cannot be read; no TCP; where the kernel has Landlock ABI 6, no signal to a
-  process outside the sandbox.
-- `process`: process limits only (see docs/grader.md).
+  (home, DRILL_HOME, /tmp) cannot be read; no network socket (seccomp); where the kernel has Landlock
+  ABI 6, no signal to a process outside the sandbox.
+- `process`: process limits, and no network socket where seccomp works (see docs/grader.md).
 
 Everything here is ctypes over libc and plain syscalls; it runs in freshly forked, single-threaded
 children of the fork server (drillcli.grader.worker) and in `probe()`.
@@ -155,6 +155,7 @@ def _try_in_child(level: Level, plan: Plan) -> str | None:
                 os.waitpid(inner, 0)
             else:
                 restrict_with_landlock(None, plan)
+                block_network()
         except OSError as exc:
             message = f"{exc.strerror or exc}".encode()[:300]
         os.write(write, message)
@@ -399,3 +400,58 @@ def _allow(ruleset: int, path: str, access: int) -> None:
         _check(_libc.syscall(SYS_LANDLOCK_ADD_RULE, ruleset, 1, ctypes.byref(rule), 0), f"landlock {path}")
     finally:
         os.close(fd)
+
+
+# ---- seccomp: no network socket -------------------------------------------------------------------
+
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+_AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+_SYS_SOCKET = {"x86_64": 41, "aarch64": 198}
+_SYS_IO_URING_SETUP = 425  # io_uring can open sockets without the socket() call
+_X32_BIT = 0x40000000
+_AF_UNIX = 1
+_LD_ABS, _JEQ, _JSET, _RET = 0x20, 0x15, 0x45, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JSET|K, BPF_RET|K
+_RET_ALLOW, _RET_EACCES = 0x7FFF0000, 0x00050000 | errno.EACCES
+_OFFSET_NR, _OFFSET_ARCH, _OFFSET_ARG0 = 0, 4, 16  # struct seccomp_data (args[0]'s low half, little-endian)
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def network_filter(machine: str) -> list[tuple[int, int, int, int]]:
+    """A BPF program for seccomp: `socket()` of any family but AF_UNIX, and `io_uring_setup`, fail with
+    EACCES; everything else is allowed (as is every call of an architecture it does not know)."""
+    arch, socket_nr = _AUDIT_ARCH[machine], _SYS_SOCKET[machine]
+    program = [
+        (_LD_ABS, 0, 0, _OFFSET_ARCH),
+        (_JEQ, 1, 0, arch),                       # our architecture: on to the call number
+        (_RET, 0, 0, _RET_ALLOW),
+        (_LD_ABS, 0, 0, _OFFSET_NR),
+        (_JSET, 5, 0, _X32_BIT if machine == "x86_64" else 0),  # an x32 call: refused
+        (_JEQ, 4, 0, _SYS_IO_URING_SETUP),        # refused
+        (_JEQ, 0, 2, socket_nr),                  # socket(): look at the family, else allowed
+        (_LD_ABS, 0, 0, _OFFSET_ARG0),
+        (_JEQ, 0, 1, _AF_UNIX),                   # AF_UNIX: allowed, else refused
+        (_RET, 0, 0, _RET_ALLOW),
+        (_RET, 0, 0, _RET_EACCES),
+    ]
+    return program
+
+
+def block_network() -> bool:
+    """No network socket from now on, for this process and all it starts (seccomp, no privilege needed).
+    False where the machine's architecture is not one the filter knows; raises if seccomp refuses."""
+    machine = os.uname().machine
+    if machine not in _AUDIT_ARCH:
+        return False
+    program = network_filter(machine)
+    filters = (_SockFilter * len(program))(*(_SockFilter(*op) for op in program))
+    fprog = _SockFprog(len(program), filters)
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0), "seccomp")
+    return True

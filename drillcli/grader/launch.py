@@ -269,6 +269,11 @@ def _confine(level: iso.Level, work: str | None, plan: iso.Plan | None) -> None:
     if work:
         os.chdir(work)
     if level == iso.Level.NAMESPACES:
-        iso.drop_privileges()
-    elif level == iso.Level.LANDLOCK:
+        iso.drop_privileges()  # and the network namespace holds only a loopback
+        return
+    if level == iso.Level.LANDLOCK:
         iso.restrict_with_landlock(work, plan)
+        iso.block_network()  # probed with Landlock: where it fails, the level is the process one
+    else:
+        with contextlib.suppress(OSError):  # the last level: it grades even where seccomp is refused
+            iso.block_network()

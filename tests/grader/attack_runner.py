@@ -15,7 +15,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import socket
 import sys
+import tempfile
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -67,9 +70,10 @@ def run_level(challenge: object, strongest: str, names: list[str]) -> None:
                 report_line(strongest, name, skipped=f"needs namespaces, got {level}")
                 continue
             before = peak_kb()
-            report = pool.grade(SUBMISSIONS / name, challenge, measure_runtime=False)
-            pool.wait_ready()  # the previous worker's supervisor has ended everything by now
-            report_line(strongest, name, report=report, growth=peak_kb() - before)
+            with Listener(name) as heard:
+                report = pool.grade(heard.submission, challenge, measure_runtime=False)
+                pool.wait_ready()  # the previous worker's supervisor has ended everything by now
+            report_line(strongest, name, report=report, growth=peak_kb() - before, heard=heard.received)
     if strongest != "auto":
         return  # the one-shot path is the same launch; once is enough
     name = "attack_detach.py"
@@ -78,8 +82,44 @@ def run_level(challenge: object, strongest: str, names: list[str]) -> None:
                                                             measure_runtime=False))
 
 
-def report_line(level: str, name: str, report: object = None, growth: int = 0, skipped: str = "") -> None:
-    line: dict[str, object] = {"level": level, "fixture": name}
+class Listener:
+    """For a fixture with a `PORT = 0` line: a UDP socket on the loopback, the fixture graded from a copy
+    that names its port, and whatever reached it (`received`)."""
+
+    def __init__(self, name: str) -> None:
+        self.submission = SUBMISSIONS / name
+        self.received: list[str] = []
+        self._sock: socket.socket | None = None
+        self._copy: Path | None = None
+
+    def __enter__(self) -> Listener:
+        text = self.submission.read_text(encoding="utf-8")
+        if "\nPORT = 0" in text:
+            self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            self._sock.bind(("127.0.0.1", 0))
+            self._sock.setblocking(False)
+            folder = Path(tempfile.mkdtemp(prefix="drill-attack-udp-"))
+            self._copy = self.submission = folder / self.submission.name
+            self._copy.write_text(text.replace("\nPORT = 0", f"\nPORT = {self._sock.getsockname()[1]}"))
+            os.chmod(folder, 0o755)
+            os.chmod(self._copy, 0o644)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._sock is not None:
+            while True:
+                try:
+                    self.received.append(self._sock.recv(256).decode("utf-8", "replace"))
+                except BlockingIOError:
+                    break
+            self._sock.close()
+        if self._copy is not None:
+            shutil.rmtree(self._copy.parent, ignore_errors=True)
+
+
+def report_line(level: str, name: str, report: object = None, growth: int = 0, skipped: str = "",
+                heard: list[str] | None = None) -> None:
+    line: dict[str, object] = {"level": level, "fixture": name, "heard": heard or []}
     if skipped:
         line["skipped"] = skipped
     else:

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NOBODY = 65534
 SETPRIV = shutil.which("setpriv")
 ATTACKS = ["attack_environ_db.py", "attack_tests_py.py", "attack_detach.py", "attack_kill_parent.py",
-           "attack_disk_fill.py", "attack_big_output.py", "attack_read_files.py", "attack_env_secret.py"]
+           "attack_disk_fill.py", "attack_big_output.py", "attack_read_files.py", "attack_env_secret.py",
+           "attack_udp.py"]
 # At the namespaces level. The parent's death is ignored there (its parent is the sandbox's init).
 VERDICTS = {
     "attack_environ_db.py": {"accepted"},
@@ -39,6 +40,7 @@ VERDICTS = {
     "attack_big_output.py": {"output_limit"},
     "attack_read_files.py": {"accepted"},
     "attack_env_secret.py": {"accepted"},
+    "attack_udp.py": {"accepted"},
     "one-shot attack_detach.py": {"accepted"},
 }
 BIG_OUTPUT_KB = 480 * 1024
@@ -131,8 +133,9 @@ def attack_home() -> Iterator[Path]:
 
 
 LANDLOCK_ATTACKS = ["attack_environ_db.py", "attack_tests_py.py", "attack_detach.py", "attack_kill_parent.py",
-                    "attack_read_files.py", "attack_env_secret.py"]
-PROCESS_ATTACKS = ["attack_detach.py", "attack_big_output.py", "attack_read_files.py", "attack_env_secret.py"]
+                    "attack_read_files.py", "attack_env_secret.py", "attack_udp.py"]
+PROCESS_ATTACKS = ["attack_detach.py", "attack_big_output.py", "attack_read_files.py", "attack_env_secret.py",
+                   "attack_udp.py"]
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +156,8 @@ def as_nobody(attack_home: Path) -> Attacked:
         pytest.skip(why)
     home = attack_home / "nobody"
     home.mkdir()
-    return Attacked(home, NOBODY, {"auto": ATTACKS, "landlock": ["attack_read_files.py", "attack_env_secret.py"]})
+    return Attacked(home, NOBODY, {"auto": ATTACKS, "landlock": ["attack_read_files.py", "attack_env_secret.py",
+                                                                 "attack_udp.py"], "process": ["attack_udp.py"]})
 
 
 def _check_judge(run: Attacked) -> None:
@@ -169,6 +173,7 @@ def _check_lines(lines: dict[str, dict[str, Any]], level: str, verdicts: dict[st
         assert line["isolation"] == level, line
         assert line["verdict"] in allowed, line
         assert line["survivors"] == [], line
+        assert line["heard"] == [], line  # nothing reached the machine's network
     big = lines.get("attack_big_output.py")
     if big is not None and "skipped" not in big:
         assert big["peak_growth_kb"] < BIG_OUTPUT_KB // 4, big  # never read into the judge
@@ -204,7 +209,7 @@ def test_landlock_fallback_keeps_files_and_the_judge(as_user: Attacked) -> None:
 
 
 @linux_only
-def test_landlock_fallback_hides_the_users_files_from_an_unprivileged_user(as_nobody: Attacked) -> None:
+def test_the_fallbacks_keep_files_secrets_and_the_network_from_an_unprivileged_user(as_nobody: Attacked) -> None:
     from drillcli.grader.isolation import landlock_abi
 
     try:
@@ -212,8 +217,9 @@ def test_landlock_fallback_hides_the_users_files_from_an_unprivileged_user(as_no
     except OSError:
         pytest.skip("no Landlock in this kernel")
     _check_judge(as_nobody)
-    _check_lines(as_nobody.lines["landlock"], "landlock",
-                 {"attack_read_files.py": {"accepted"}, "attack_env_secret.py": {"accepted"}})
+    contained = {name: {"accepted"} for name in ("attack_read_files.py", "attack_env_secret.py", "attack_udp.py")}
+    _check_lines(as_nobody.lines["landlock"], "landlock", contained)
+    _check_lines(as_nobody.lines["process"], "process", {"attack_udp.py": {"accepted"}})
 
 
 @linux_only

@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import struct
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -244,3 +245,43 @@ def test_a_supervisor_without_a_pidfd_is_signalled_by_pid() -> None:
         child.kill()
         child.wait()
         handle.close()
+
+
+@pytest.mark.skipif(sys.platform != "linux" or os.uname().machine not in ("x86_64", "aarch64"),
+                    reason="the seccomp filter is written for Linux on x86_64 and aarch64")
+def test_the_network_filter_refuses_every_socket_family_but_unix() -> None:
+    """In a forked child (the filter cannot be taken back): what opens once it is on."""
+    import ctypes
+    import socket
+
+    from drillcli.grader import isolation as iso
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        seen: dict[str, str] = {}
+        try:
+            iso.block_network()
+            for name, family, kind in (("inet udp", socket.AF_INET, socket.SOCK_DGRAM),
+                                       ("inet6 tcp", socket.AF_INET6, socket.SOCK_STREAM),
+                                       ("netlink", socket.AF_NETLINK, socket.SOCK_RAW),
+                                       ("unix", socket.AF_UNIX, socket.SOCK_STREAM)):
+                try:
+                    socket.socket(family, kind).close()
+                    seen[name] = "opened"
+                except OSError as exc:
+                    seen[name] = str(exc.strerror)
+            libc = ctypes.CDLL(None, use_errno=True)
+            params = ctypes.create_string_buffer(120)
+            fd = libc.syscall(425, 4, params)  # io_uring_setup: it could open sockets itself
+            seen["io_uring"] = "opened" if fd >= 0 else os.strerror(ctypes.get_errno())
+            seen["pair"] = "opened" if socket.socketpair() else "refused"
+        finally:
+            os.write(write_end, json.dumps(seen).encode())
+            os._exit(0)
+    os.close(write_end)
+    data = os.read(read_end, 65536)
+    os.waitpid(pid, 0)
+    refused = os.strerror(13)  # EACCES
+    assert json.loads(data) == {"inet udp": refused, "inet6 tcp": refused, "netlink": refused, "unix": "opened",
+                                "io_uring": refused, "pair": "opened"}
