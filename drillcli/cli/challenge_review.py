@@ -196,7 +196,7 @@ def rating_hook(env: Env) -> Callable[[Console, ChallengeLoop], None]:
 
 @dataclass(frozen=True)
 class DailyChallenges:
-    due: list[Challenge]  # due today, most overdue first, that fit in what is left of the budget
+    due: list[ChallengeInfo]  # due today, most overdue first, that fit in what is left of the budget
     due_total: int  # every due challenge, fitting or not
     budget: int  # challenge_minutes_per_day
     spent: float  # minutes of rated attempts today
@@ -207,7 +207,7 @@ def daily_challenges(env: Env, b: Board) -> DailyChallenges:
     budget = env.config.challenge_minutes_per_day
     fits = due_within(b.infos, b.table, max(0.0, budget - spent))
     due_total = sum(1 for s in b.table.values() if s.status is ChallengeStatus.DUE)
-    return DailyChallenges([b.by_id(c.id) for c in fits], due_total, budget, spent)
+    return DailyChallenges(list(fits), due_total, budget, spent)
 
 
 def daily_line(d: DailyChallenges) -> str | None:
@@ -219,10 +219,10 @@ def daily_line(d: DailyChallenges) -> str | None:
         return (f"{d.due_total} challenge{'s' if d.due_total != 1 else ''} due, more than the {left:.0f} min left "
                 f"of today's {d.budget} min for challenges (challenge_minutes_per_day).")
     names = ", ".join(safe(c.id) for c in d.due)
-    minutes = sum(c.meta.minutes for c in d.due)
+    minutes = sum(c.minutes for c in d.due)
     more = f" ({d.due_total - len(d.due)} more wait for another day)" if d.due_total > len(d.due) else ""
     return f"After the cards: {len(d.due)} challenge{'s' if len(d.due) != 1 else ''} due, {names} " \
-           f"({minutes} of {d.budget} min){more}."
+           f"({minutes:g} of {d.budget} min){more}."
 
 
 def offer_due_challenges(env: Env, keys: KeyReader | None = None) -> None:
@@ -240,7 +240,7 @@ def offer_due_challenges(env: Env, keys: KeyReader | None = None) -> None:
         todo = [c for c in d.due if c.id not in offered]
         fresh = None if todo or offered else pick(env, b, within=d.budget - d.spent)
         if todo:
-            challenge, label = todo[0], "Challenge due again"
+            challenge, label = b.by_id(todo[0].id), "Challenge due again"
         elif fresh is not None:
             challenge, label = fresh, "Timed challenge"
         else:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from drillcli.bank.vocab import Asked
 from drillcli.store.challenge_states import ChallengeReview
@@ -46,6 +46,8 @@ class ChallengeLike(Protocol):
     @property
     def minutes(self) -> float: ...
 
+
+C = TypeVar("C", bound=ChallengeLike)  # a challenge of any kind, given back as it came
 
 
 @dataclass(frozen=True)
@@ -124,13 +126,12 @@ def ranked(challenges: Sequence[ChallengeLike], table: Mapping[str, Standing], n
     return sorted(challenges, key=key)
 
 
-def due_within(challenges: Sequence[ChallengeLike], table: Mapping[str, Standing], budget_minutes: float
-               ) -> list[ChallengeLike]:
+def due_within(challenges: Sequence[C], table: Mapping[str, Standing], budget_minutes: float) -> list[C]:
     """Due challenges, most overdue first, that fit together in `budget_minutes` (one that does not fit is
     skipped for a shorter one after it)."""
     due = sorted((c for c in challenges if table[c.id].status is ChallengeStatus.DUE),
                  key=lambda c: table[c.id].due or datetime.max)
-    chosen: list[ChallengeLike] = []
+    chosen: list[C] = []
     left = budget_minutes
     for c in due:
         if c.minutes <= left:

@@ -58,7 +58,7 @@ def test_drill_offers_the_due_challenge_after_the_cards_within_the_budget(drill:
     assert "Challenge due again" not in tight.out and "Timed challenge" not in tight.out
 
 
-def test_the_first_screen_reads_only_the_due_challenges(drill_home: Path) -> None:
+def test_the_first_screen_reads_no_challenge_yaml(drill_home: Path) -> None:
     from drillcli.bank.challenges import load_challenges
     from drillcli.cli.challenge_review import board, daily_challenges
     from drillcli.cli.context import Env
@@ -69,4 +69,5 @@ def test_the_first_screen_reads_only_the_due_challenges(drill_home: Path) -> Non
     full = board(env, light.now, load_challenges(env.bank_dirs))  # every challenge.yaml read
     assert light.infos == full.infos and light.table == full.table
     assert daily_challenges(env, light) == daily_challenges(env, full)
-    assert list(light.loaded) == ["softmax"]  # the one due challenge shown is the one yaml read
+    assert [c.id for c in daily_challenges(env, light).due] == ["softmax"]
+    assert light.loaded == {}  # the line names it from the cached infos: no challenge.yaml read
