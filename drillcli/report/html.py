@@ -22,7 +22,8 @@ header h1{margin:0;font-size:26px}header p{margin:2px 0 0;color:var(--muted)}
 .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px;margin:20px 0}
 .tile{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px}
 .tile b{display:block;font-size:26px;line-height:1.2}.tile span{color:var(--muted);font-size:13px}
-section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 18px;margin:16px 0}
+section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 18px;margin:16px 0;
+overflow-x:auto}.two>section{min-width:0}svg{max-width:100%;height:auto}
 section h2{font-size:17px;margin:0 0 10px}.note{color:var(--muted);font-size:13px;margin:6px 0 0}
 table{border-collapse:collapse;width:100%;font-size:14px}td,th{padding:6px 8px;border-bottom:1px solid var(--line);
 text-align:left;vertical-align:top}th{color:var(--muted);font-weight:600}td.n,th.n{text-align:right}
