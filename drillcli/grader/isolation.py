@@ -445,9 +445,9 @@ def network_filter(machine: str) -> list[tuple[int, int, int, int]]:
 
 def block_network() -> bool:
     """No network socket from now on, for this process and all it starts (seccomp, no privilege needed).
-    False where the machine's architecture is not one the filter knows; raises if seccomp refuses."""
+    False off Linux or on an architecture the filter does not know; raises if seccomp refuses."""
     machine = os.uname().machine
-    if machine not in _AUDIT_ARCH:
+    if sys.platform != "linux" or machine not in _AUDIT_ARCH:
         return False
     program = network_filter(machine)
     filters = (_SockFilter * len(program))(*(_SockFilter(*op) for op in program))
