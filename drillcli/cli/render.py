@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import re
@@ -128,6 +129,12 @@ def preload_markdown() -> None:
     next is drawn without waiting for the import. Not a daemon: an exit waits for the import to finish
     instead of stopping it halfway."""
     if not _preloading and "rich.markdown" not in sys.modules:
-        thread = threading.Thread(target=importlib.import_module, args=("rich.markdown",), name="preload-markdown")
+        thread = threading.Thread(target=_import_quietly, args=("rich.markdown",), name="preload-markdown")
         _preloading.append(thread)
         thread.start()
+
+
+def _import_quietly(module: str) -> None:
+    """A failure here would print a thread's traceback over the card: the import on first use says it."""
+    with contextlib.suppress(Exception):
+        importlib.import_module(module)
