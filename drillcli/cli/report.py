@@ -35,7 +35,7 @@ def report_command(ctx: typer.Context, *, days: int, as_json: bool, html: Path |
 def make_report(env: Env, days: int) -> Report:
     from drillcli.cli.plan import report_interview
     from drillcli.report.build import attempt_days
-    from drillcli.store import activity
+    from drillcli.report.review_stats import review_stats
 
     store = env.store
     now = datetime.now(timezone.utc)
@@ -44,7 +44,7 @@ def make_report(env: Env, days: int) -> Report:
     report = build_report(
         cards=env.deck_refs,
         states=store.card_states(),
-        reviews=activity.review_stats(store.db, now, days, also_active=attempt_days(attempts)),  # grouped in SQLite
+        reviews=review_stats(store.db, now, days, also_active=attempt_days(attempts)),  # grouped in SQLite
         attempts=attempts,
         challenge_ids=[c.id for c in challenges],
         now=now,

@@ -1,15 +1,20 @@
-"""What the report needs from the review log, already aggregated.
+"""What the report needs from the review log, already aggregated, and the windows it reads.
 
-A long history is grouped in SQLite (`drillcli.store.activity.review_stats`); a list of rows (tests, small
-histories) is grouped here by `stats_from_rows`. Both give the same `ReviewStats`, which a test checks.
+A long history is grouped in SQLite (`drillcli.store.activity.review_stats`, given the windows below); a
+list of rows (tests, small histories) is grouped here by `stats_from_rows`. Both give the same
+`ReviewStats` (a store record), which a test checks.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from drillcli.store.activity import grouped_reviews
+from drillcli.store.models import ReviewStats
 
 HEATMAP_WEEKS = 12
 RECENT_DAYS = 30  # "forgotten lately": Again ratings in this many days make a card weak
@@ -23,16 +28,6 @@ class ReviewRow:
     state_before: str | None
 
 
-@dataclass(frozen=True)
-class ReviewStats:
-    total: int  # every review ever
-    in_period: int  # reviews in the report's period
-    per_day: dict[date, int]  # reviews per local day, at least over the heatmap's window
-    outcomes: dict[str, tuple[int, int]]  # card -> (passed, all) of its reviews in the review state, in the period
-    recent_fails: dict[str, int]  # card -> Again ratings in the last RECENT_DAYS days, learning steps included
-    earlier_days: frozenset[date] = field(default_factory=frozenset)  # review days before per_day's, for the streak
-
-
 def window_days(now: datetime) -> int:
     """How far back the heatmap reaches, in days (12 weeks, back to a Monday)."""
     return now.astimezone().date().weekday() + 7 * (HEATMAP_WEEKS - 1) + 1
@@ -40,6 +35,14 @@ def window_days(now: datetime) -> int:
 
 def first_window_day(now: datetime) -> date:
     return now.astimezone().date() - timedelta(days=window_days(now) - 1)
+
+
+def review_stats(db: sqlite3.Connection, now: datetime, days: int, also_active: Collection[date] = ()) -> ReviewStats:
+    """The report's aggregates of the period of `days` days before `now`, grouped in SQLite over the
+    heatmap's window; `also_active`: days with other practice (challenge attempts), for the streak."""
+    return grouped_reviews(db, since=now - timedelta(days=days), first_day=first_window_day(now),
+                           today=now.astimezone().date(), fails_since=now - timedelta(days=RECENT_DAYS),
+                           also_active=also_active)
 
 
 def stats_from_rows(rows: Iterable[ReviewRow], now: datetime, days: int) -> ReviewStats:

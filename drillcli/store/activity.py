@@ -10,30 +10,29 @@ import sqlite3
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 
-from drillcli.report.review_stats import RECENT_DAYS, ReviewStats, first_window_day
 from drillcli.store.db import guarded_query
-from drillcli.store.models import to_ts
+from drillcli.store.models import ReviewStats, to_ts
 
 _COUNT_BETWEEN = "SELECT count(*) FROM review WHERE reviewed_at >= ? AND reviewed_at < ?"
 _ANY_BETWEEN = "SELECT EXISTS (SELECT 1 FROM review WHERE reviewed_at >= ? AND reviewed_at < ?)"
 
 
 @guarded_query
-def review_stats(db: sqlite3.Connection, now: datetime, days: int, also_active: Collection[date] = ()) -> ReviewStats:
-    """The report's review aggregates over the period of `days` days before `now`. `also_active`: days with
-    other practice (challenge attempts), which carry the streak over a day without reviews."""
-    first, today = first_window_day(now), now.astimezone().date()
-    per_day = _per_local_day(db, first, today)
+def grouped_reviews(db: sqlite3.Connection, *, since: datetime, first_day: date, today: date,
+                    fails_since: datetime, also_active: Collection[date] = ()) -> ReviewStats:
+    """Reviews counted from `since` (and their outcomes), per local day from `first_day` to `today`, Again
+    per card from `fails_since`. `also_active`: days with other practice (challenge attempts), which carry
+    the streak over a day without reviews, back past `first_day`."""
+    per_day = _per_local_day(db, first_day, today)
     earlier = frozenset[date]()
-    if per_day.get(first) or first in also_active:  # the streak may reach further back than the heatmap
-        earlier = _active_run_before(db, first, also_active)
+    if per_day.get(first_day) or first_day in also_active:  # the streak may reach further back
+        earlier = _active_run_before(db, first_day, also_active)
     return ReviewStats(
         total=int(db.execute("SELECT count(*) FROM review").fetchone()[0]),
-        in_period=int(db.execute("SELECT count(*) FROM review WHERE reviewed_at >= ?",
-                                 (to_ts(now - timedelta(days=days)),)).fetchone()[0]),
+        in_period=int(db.execute("SELECT count(*) FROM review WHERE reviewed_at >= ?", (to_ts(since),)).fetchone()[0]),
         per_day=per_day,
-        outcomes=_outcomes(db, now - timedelta(days=days)),
-        recent_fails=_fails(db, now - timedelta(days=RECENT_DAYS)),
+        outcomes=_outcomes(db, since),
+        recent_fails=_fails(db, fails_since),
         earlier_days=earlier,
     )
 

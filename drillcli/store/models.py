@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any
 
@@ -89,3 +89,15 @@ class UndoStatus(str, Enum):
 class Undone:
     status: UndoStatus
     review: Review | None
+
+
+@dataclass(frozen=True)
+class ReviewStats:
+    """The review log as the report reads it, grouped (`store.activity.grouped_reviews`)."""
+
+    total: int  # every review ever
+    in_period: int  # reviews in the report's period
+    per_day: dict[date, int]  # reviews per local day, at least over the heatmap's window
+    outcomes: dict[str, tuple[int, int]]  # card -> (passed, all) of its reviews in the review state, in the period
+    recent_fails: dict[str, int]  # card -> Again ratings lately, learning steps included
+    earlier_days: frozenset[date] = field(default_factory=frozenset)  # review days before per_day's, for the streak

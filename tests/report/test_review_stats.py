@@ -15,8 +15,7 @@ import pytest
 
 from drillcli.bank.schema import RecallCard
 from drillcli.report.build import attempt_days, build_report
-from drillcli.report.review_stats import ReviewRow, first_window_day, stats_from_rows
-from drillcli.store import activity
+from drillcli.report.review_stats import ReviewRow, first_window_day, review_stats, stats_from_rows
 from drillcli.store.models import Attempt, CardState
 from drillcli.store.repo import Store
 
@@ -81,7 +80,7 @@ def test_sqlite_grouping_gives_the_report_of_the_rows(local_zone: str, tmp_path:
     cards = [RecallCard(id=c, type="recall", topic="basics", prompt=f"{c}?", answer="x") for c in CARDS]
     states = {c: CardState(c, "review", None, 2.0 + i, 5.0, NOW + timedelta(days=i - 3), NOW - timedelta(days=9))
               for i, c in enumerate(CARDS)}
-    grouped = activity.review_stats(db, NOW, days, also_active=attempt_days(attempts))
+    grouped = review_stats(db, NOW, days, also_active=attempt_days(attempts))
     by_rows = stats_from_rows(rows, NOW, days)
 
     assert (grouped.total, grouped.in_period) == (by_rows.total, by_rows.in_period)
@@ -97,20 +96,20 @@ def test_sqlite_grouping_gives_the_report_of_the_rows(local_zone: str, tmp_path:
 def test_the_streak_runs_past_the_heatmap_and_over_a_day_with_only_a_solve(tmp_path: Path) -> None:
     rows, attempts = make_log()
     db = write_log(tmp_path / "drill.db", rows)
-    grouped = activity.review_stats(db, NOW, 30, also_active=attempt_days(attempts))
+    grouped = review_stats(db, NOW, 30, also_active=attempt_days(attempts))
     assert build_report([], {}, grouped, attempts, [], NOW).streak_days == STREAK_DAYS
-    without_solve = activity.review_stats(db, NOW, 30)  # the solve-only day breaks the streak
+    without_solve = review_stats(db, NOW, 30)  # the solve-only day breaks the streak
     assert build_report([], {}, without_solve, [], [], NOW).streak_days == SOLVE_ONLY_DAY
 
 
 def test_a_review_whose_state_before_is_not_json_counts_but_fails_nothing(tmp_path: Path) -> None:
     rows, attempts = make_log()
     db = write_log(tmp_path / "drill.db", rows)
-    before = activity.review_stats(db, NOW, 30)
+    before = review_stats(db, NOW, 30)
     db.execute("INSERT INTO review (card_id, rating, reviewed_at, duration_ms, state_before, state_after)"
                " VALUES ('c1', 1, ?, 900, 'not json {', '{}')", ((NOW - timedelta(hours=1)).timestamp(),))
     db.commit()
-    after = activity.review_stats(db, NOW, 30)
+    after = review_stats(db, NOW, 30)
     assert (after.total, after.in_period) == (before.total + 1, before.in_period + 1)
     assert after.outcomes == before.outcomes  # its state before is unknown: not a review-state outcome
     assert after.recent_fails["c1"] == before.recent_fails.get("c1", 0) + 1
