@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from drillcli.bank.schema import CardBase
 
 # The pydantic models are imported where a card is validated or built: a command that only reads the card
-# cache (the report, a listing, completion) never pays for them.
+# cache (the report, `drill list challenges`) never pays for them.
 
 
 @cache
